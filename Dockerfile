@@ -1,0 +1,12 @@
+# One image for web, worker and beat. Static files are collected at build time and served by WhiteNoise.
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DJANGO_SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage.py collectstatic --noinput
+RUN useradd --system --home /app qualitypath && mkdir -p /app/media && chown qualitypath /app/media
+USER qualitypath
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -1,0 +1,68 @@
+# QualityPath — `make run` starts the platform with demo data; `make test` runs the whole test suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# A Python >= 3.12: the system python3 where new enough, else pyenv's 3.12/3.13. Never a 3.11 venv.
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python3 2>/dev/null); do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then command -v $$p; break; fi; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+ENTERPRISES ?= 400
+
+.PHONY: help run test lint check-python venv venv-dev messages clean
+
+help:
+	@echo "make run    - set up .venv, migrate, load reference + demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   - set up .venv with dev tools and run the whole test suite (uses DATABASE_URL/REDIS_URL if set)"
+	@echo "make lint   - ruff check"
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "ERROR: QualityPath needs Python 3.12 or newer (Django 6.1). None was found:"; \
+		echo "  install python3.12+ (Debian 13 ships 3.13), or 'pyenv install 3.12.1', then run make again."; \
+		exit 1; fi
+
+# Rebuild the venv when it was made with a Python older than 3.12 (or is broken).
+$(VENV)/.python-ok: | check-python
+	@if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+		echo "Removing $(VENV): it was built with $$($(PY) --version 2>&1)"; rm -rf $(VENV); fi
+	@[ -x $(PY) ] || { echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"; $(PYTHON) -m venv $(VENV); }
+	@touch $@
+
+$(VENV)/.installed: requirements.txt $(VENV)/.python-ok
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.python-ok
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),true)
+run: venv
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_reference_data
+	$(MANAGE) seed_demo --enterprises $(ENTERPRISES)
+	@echo "Serving http://$(HOST):$(PORT)  (Ctrl-C stops; logins above)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Tests run with DEBUG off, as in production, over plain HTTP on the test client and live server.
+test: export DJANGO_SECRET_KEY := $(or $(DJANGO_SECRET_KEY),test-only-secret-key-not-for-production-use-0123456789)
+test: export DJANGO_HTTPS := false
+test: venv-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(VENV)/bin/ruff check .
+
+messages: venv-dev
+	$(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --no-obsolete
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

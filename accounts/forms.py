@@ -1,0 +1,29 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import AuditAction
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or password is incorrect. After %(limit)s failed attempts the account is locked for a while."
+        ),
+    }
+
+    def get_invalid_login_error(self):
+        from django.conf import settings
+
+        return forms.ValidationError(
+            self.error_messages["invalid_login"], code="invalid_login", params={"limit": settings.AXES_FAILURE_LIMIT}
+        )
+
+
+class AuditLogFilterForm(forms.Form):
+    username = forms.CharField(label=_("Username"), required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=[("", "—"), *AuditAction.choices], required=False)
+    success = forms.ChoiceField(
+        label=_("Outcome"), choices=[("", "—"), ("1", _("Success")), ("0", _("Failure"))], required=False
+    )

@@ -1,0 +1,56 @@
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.utils.translation import gettext as _
+
+LOGIN_AT_KEY = "qp_login_at"
+LAST_SEEN_KEY = "qp_last_seen"
+# Refresh the last-seen stamp at most this often, so that reads do not write the session every time.
+_TOUCH_EVERY_SECONDS = 60
+
+
+class SessionTimeoutMiddleware:
+    """Ends a session after ``SESSION_IDLE_TIMEOUT`` without activity or ``SESSION_ABSOLUTE_TIMEOUT`` after login.
+
+    The user is logged out, told why, and the audit log records it; the request then continues anonymously,
+    so a protected page sends them to the login form and back afterwards.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request) -> None:
+        now = time.time()
+        session = request.session
+        login_at = session.get(LOGIN_AT_KEY, now)
+        last_seen = session.get(LAST_SEEN_KEY, now)
+        reason = None
+        if now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+            hours = int(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600)
+            reason = _("For your security, sessions end {hours} hours after login. Please log in again.").format(
+                hours=hours
+            )
+        elif now - last_seen > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+            minutes = int(settings.SESSION_IDLE_TIMEOUT.total_seconds() // 60)
+            reason = _("Your session ended after {minutes} minutes without activity. Please log in again.").format(
+                minutes=minutes
+            )
+        if reason is None:
+            if LOGIN_AT_KEY not in session or now - last_seen >= _TOUCH_EVERY_SECONDS:
+                session[LOGIN_AT_KEY] = login_at
+                session[LAST_SEEN_KEY] = now
+            return
+
+        from accounts.choices import AuditAction
+        from accounts.services import audit_record
+
+        audit_record(action=AuditAction.SESSION_EXPIRED, actor=request.user, request=request)
+        logout(request)
+        messages.warning(request, reason)

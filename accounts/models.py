@@ -1,0 +1,146 @@
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import ENTERPRISE_ROLES, ROLE_PRIORITY, AuditAction, Role
+from core.exceptions import DomainError
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may see and do comes from their memberships."""
+
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @cached_property
+    def active_memberships(self) -> list["Membership"]:
+        """The user's active memberships, loaded once per request (the scoping layer reads them)."""
+        return list(
+            self.memberships.filter(is_active=True)
+            .select_related("enterprise", "authority")
+            .prefetch_related("authority__regions", "authority__excluded_regions")
+        )
+
+    @property
+    def roles(self) -> set[str]:
+        return {membership.role for membership in self.active_memberships}
+
+    @property
+    def primary_role(self) -> str | None:
+        roles = self.roles
+        return next((role for role in ROLE_PRIORITY if role in roles), None)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class Membership(models.Model):
+    """A role held by a user, tied to the organisation it is held in.
+
+    Enterprise roles name an enterprise, the authority role names an authority; the other roles are
+    national or platform-wide (institutions and call panels come with their own issues).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("enterprise"),
+    )
+    authority = models.ForeignKey(
+        "enterprises.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("authority"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="membership_one_role_once"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(enterprise__isnull=False), name="membership_one_enterprise_per_user"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=list(ENTERPRISE_ROLES), enterprise__isnull=False, authority__isnull=True)
+                    | Q(role=Role.AUTHORITY, authority__isnull=False, enterprise__isnull=True)
+                    | (
+                        ~Q(role__in=[*ENTERPRISE_ROLES, Role.AUTHORITY])
+                        & Q(enterprise__isnull=True, authority__isnull=True)
+                    )
+                ),
+                name="membership_target_matches_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = self.enterprise or self.authority
+        return f"{self.user} · {self.get_role_display()}" + (f" · {target}" if target else "")
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise DomainError(_("The audit log is append-only."), code="audit_append_only")
+
+    def delete(self):
+        raise DomainError(_("The audit log is append-only."), code="audit_append_only")
+
+
+class AuditLog(models.Model):
+    """Append-only record of logins, denied access and every state change.
+
+    Rows are never updated or deleted: the model refuses it, and on PostgreSQL a trigger refuses it too.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries", verbose_name=_("who")
+    )
+    actor_username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=30, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("from (IP address)"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    success = models.BooleanField(_("success"), default=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise DomainError(_("The audit log is append-only."), code="audit_append_only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DomainError(_("The audit log is append-only."), code="audit_append_only")

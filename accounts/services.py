@@ -1,0 +1,92 @@
+"""Writes for accounts: users, memberships, and the audit log every other app records into."""
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from accounts.choices import AuditAction, Role
+from accounts.models import AuditLog, Membership, User
+
+
+def _request_meta(request: HttpRequest | None) -> dict[str, Any]:
+    if request is None:
+        return {}
+    return {
+        "ip_address": request.META.get("REMOTE_ADDR") or None,
+        "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+    }
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
+    target: models.Model | None = None,
+    username: str = "",
+    success: bool = True,
+    details: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Append one row to the audit log: who, what, when, from where, with what outcome."""
+    if actor is None and request is not None and getattr(request, "user", None) is not None:
+        actor = request.user if request.user.is_authenticated else None
+    entry = AuditLog(
+        actor=actor,
+        actor_username=(actor.get_username() if actor else username)[:150],
+        action=action,
+        success=success,
+        details=details or {},
+        **_request_meta(request),
+    )
+    if target is not None:
+        entry.object_type = target._meta.label_lower
+        entry.object_id = str(target.pk)
+        entry.object_repr = str(target)[:200]
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def user_create(
+    *, username: str, password: str, email: str = "", display_name: str = "", validate: bool = True
+) -> User:
+    """Create a user whose password meets the password policy (``validate=False`` only for fixtures)."""
+    user = User(username=username, email=email, display_name=display_name)
+    user.full_clean(exclude=["password"])
+    if validate:
+        validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, role: str, enterprise=None, authority=None, by: User | None = None, request=None
+) -> Membership:
+    """Give ``user`` a role (idempotent). Platform administrators also get Django admin access."""
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, defaults={"enterprise": enterprise, "authority": authority}
+    )
+    if not created and (membership.enterprise != enterprise or membership.authority != authority):
+        membership.enterprise, membership.authority, membership.is_active = enterprise, authority, True
+        membership.full_clean()
+        membership.save(update_fields=["enterprise", "authority", "is_active"])
+    elif created:
+        membership.full_clean()
+    if role == Role.PLATFORM_ADMIN and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    user.__dict__.pop("active_memberships", None)
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        target=membership,
+        details={"role": role, "user": user.get_username()},
+    )
+    return membership

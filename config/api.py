@@ -1,0 +1,30 @@
+"""The /api/v1/ router: one place that lists every endpoint."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import DefaultRouter
+
+from enterprises.api.views import AuthorityViewSet, EnterpriseViewSet, IndustryViewSet, RegionViewSet
+
+
+class PublicRootRouter(DefaultRouter):
+    """The API root lists the endpoints to anyone; each endpoint keeps its own permissions."""
+
+    class APIRootView(DefaultRouter.APIRootView):
+        permission_classes = [AllowAny]
+
+
+router = PublicRootRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("industries", IndustryViewSet, basename="industry")
+router.register("authorities", AuthorityViewSet, basename="authority")
+router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("auth/token/", obtain_auth_token, name="auth_token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+handler403 = "core.views.permission_denied"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("enterprises/", include("enterprises.urls")),
+    path("api/v1/", include((("config.api"), "api"), namespace="api")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from core.models import DataLoad
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin edits of business data leave an audit row, like every other change."""
+
+    def save_model(self, request, obj, form, change):
+        from accounts.choices import AuditAction
+        from accounts.services import audit_record
+
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            request=request,
+            target=obj,
+            details={"via": "admin", "fields": form.changed_data},
+        )
+
+    def delete_model(self, request, obj):
+        from accounts.choices import AuditAction
+        from accounts.services import audit_record
+
+        audit_record(
+            action=AuditAction.STATE_CHANGE, request=request, target=obj, details={"via": "admin", "deleted": True}
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(DataLoad)
+class DataLoadAdmin(admin.ModelAdmin):
+    list_display = ["kind", "loaded_at"]
+    readonly_fields = ["kind", "loaded_at", "details"]

@@ -1,0 +1,33 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from core.models import DataLoad
+
+_CLAIM_ROLES = (Role.AUTHORITY, Role.NATIONAL, Role.ENTERPRISE_ADMIN)
+_SCOPED_ROLES = (Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN, Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER)
+
+
+def _navigation(user) -> list[tuple[str, str]]:
+    items = [(_("Home"), reverse("home"))]
+    if not user.is_authenticated:
+        return items
+    if user.has_role(*_SCOPED_ROLES):
+        items.append((_("Enterprises"), reverse("enterprises:enterprise_list")))
+    if user.has_role(*_CLAIM_ROLES):
+        items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
+    if user.has_role(Role.PLATFORM_ADMIN):
+        items.append((_("Audit log"), reverse("accounts:audit_log")))
+        items.append((_("Administration"), reverse("admin:index")))
+    return items
+
+
+def platform(request) -> dict:
+    """What every page's frame needs: navigation for the user's roles and the demo-data banner."""
+    user = request.user
+    role = user.primary_role if user.is_authenticated else None
+    return {
+        "nav_items": _navigation(user),
+        "current_role": Role(role).label if role else None,
+        "demo_data_loaded": DataLoad.objects.filter(kind=DataLoad.Kind.DEMO).exists(),
+    }

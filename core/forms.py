@@ -1,0 +1,23 @@
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from core.exceptions import DomainError
+
+
+def add_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
+    """Show a service's error on the form: on the field it names where the form has one, else at the top."""
+    if isinstance(exc, DomainError):
+        for field, messages in exc.fields.items():
+            for message in messages:
+                form.add_error(field if field in form.fields else None, message)
+        if not exc.fields:
+            form.add_error(None, exc.message)
+        return
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target if field != NON_FIELD_ERRORS else None, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)

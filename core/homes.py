@@ -1,0 +1,37 @@
+"""What each role's home page shows: the next step and the numbers that matter to that role."""
+
+from accounts.choices import Role
+from enterprises import selectors as enterprise_selectors
+
+
+def home_context(*, user, role: str | None) -> dict:
+    if role is None:
+        context = {"counts": enterprise_selectors.public_counts()}
+        if user.is_authenticated:
+            context["claims"] = enterprise_selectors.claims_of_user(user=user)
+        return context
+    if role in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER):
+        enterprise = enterprise_selectors.enterprise_of(user)
+        return {
+            "enterprise": enterprise,
+            "is_admin": role == Role.ENTERPRISE_ADMIN,
+            "member_count": enterprise.memberships.filter(is_active=True).count(),
+            "supplier_count": enterprise.supplier_links.count(),
+            "pending_claims": enterprise_selectors.claim_list(user=user).count()
+            if role == Role.ENTERPRISE_ADMIN
+            else 0,
+        }
+    if role == Role.AUTHORITY:
+        return {
+            "authority": enterprise_selectors.authority_of(user),
+            "counts": enterprise_selectors.enterprise_counts(user=user),
+            "pending_claims": enterprise_selectors.claim_list(user=user)[:10],
+            "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
+        }
+    if role in (Role.NATIONAL, Role.PLATFORM_ADMIN):
+        return {
+            "counts": enterprise_selectors.enterprise_counts(user=user),
+            "by_province": enterprise_selectors.enterprises_by_province(user=user)[:10],
+            "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
+        }
+    return {}

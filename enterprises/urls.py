@@ -1,0 +1,14 @@
+from django.urls import path
+
+from enterprises import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.EnterpriseListView.as_view(), name="enterprise_list"),
+    path("register/", views.EnterpriseRegisterView.as_view(), name="enterprise_register"),
+    path("claims/", views.ClaimListView.as_view(), name="claim_list"),
+    path("claims/<int:pk>/decide/", views.ClaimDecideView.as_view(), name="claim_decide"),
+    path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
+    path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
+]

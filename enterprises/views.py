@@ -1,0 +1,172 @@
+import copy
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from accounts.choices import Role
+from core.exceptions import DomainError
+from core.forms import add_errors
+from enterprises import selectors, services
+from enterprises.filters import EnterpriseFilterSet
+from enterprises.forms import ClaimDecisionForm, EnterpriseProfileForm, EnterpriseRegistrationForm
+
+
+class EnterpriseListView(LoginRequiredMixin, ListView):
+    template_name = "enterprises/enterprise_list.html"
+    paginate_by = 25
+    context_object_name = "enterprises"
+
+    def get_queryset(self):
+        self.filterset = EnterpriseFilterSet(
+            self.request.GET, queryset=selectors.enterprise_list(user=self.request.user)
+        )
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(filterset=self.filterset, query=query.urlencode(), **kwargs)
+
+
+class EnterpriseDetailView(LoginRequiredMixin, TemplateView):
+    template_name = "enterprises/enterprise_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        enterprise = selectors.enterprise_get(user=user, pk=kwargs["pk"], request=self.request)
+        suppliers, customers = selectors.enterprise_supplier_links(user=user, enterprise=enterprise)
+        return super().get_context_data(
+            enterprise=enterprise,
+            suppliers=suppliers,
+            customers=customers,
+            members=enterprise.memberships.filter(is_active=True).select_related("user"),
+            can_edit=_is_enterprise_admin(user, enterprise.pk),
+            **kwargs,
+        )
+
+
+def _is_enterprise_admin(user, enterprise_pk: int) -> bool:
+    return any(m.role == Role.ENTERPRISE_ADMIN and m.enterprise_id == enterprise_pk for m in user.active_memberships)
+
+
+class EnterpriseEditView(LoginRequiredMixin, View):
+    template_name = "enterprises/enterprise_form.html"
+
+    def _enterprise(self, request, pk):
+        enterprise = selectors.enterprise_get(user=request.user, pk=pk, request=request)
+        if not _is_enterprise_admin(request.user, enterprise.pk):
+            raise PermissionDenied
+        return enterprise
+
+    def get(self, request, pk):
+        enterprise = self._enterprise(request, pk)
+        return render(
+            request, self.template_name, {"form": EnterpriseProfileForm(instance=enterprise), "enterprise": enterprise}
+        )
+
+    def post(self, request, pk):
+        enterprise = self._enterprise(request, pk)
+        # The form validates its own copy; the service applies the changes to the stored record and audits them.
+        form = EnterpriseProfileForm(request.POST, instance=copy.copy(enterprise))
+        if form.is_valid():
+            try:
+                services.enterprise_update(
+                    enterprise=enterprise, by=request.user, data=form.cleaned_data, request=request
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("The enterprise profile was saved."))
+                return redirect(enterprise)
+        return render(request, self.template_name, {"form": form, "enterprise": enterprise}, status=400)
+
+
+class EnterpriseRegisterView(View):
+    """Public: a person registers and claims their enterprise; they are logged in and see their claim."""
+
+    template_name = "enterprises/register.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": EnterpriseRegistrationForm()})
+
+    def post(self, request):
+        form = EnterpriseRegistrationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                claim = services.enterprise_register(
+                    username=data["username"],
+                    password=data["password1"],
+                    email=data["email"],
+                    display_name=data["display_name"],
+                    position=data["position"],
+                    credit_code=data["credit_code"],
+                    name_zh=data["name_zh"],
+                    name_en=data["name_en"],
+                    region=data["region"],
+                    industry=data["industry"],
+                    size_class=data["size_class"],
+                    request=request,
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                login(request, claim.user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request,
+                    _("Your account was created. Your claim on {enterprise} now awaits verification.").format(
+                        enterprise=claim.enterprise.name
+                    ),
+                )
+                return redirect("home")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class ClaimListView(LoginRequiredMixin, ListView):
+    template_name = "enterprises/claim_list.html"
+    context_object_name = "claims"
+    paginate_by = 50
+
+    def get_queryset(self):
+        if not self.request.user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.ENTERPRISE_ADMIN):
+            raise PermissionDenied
+        return selectors.claim_list(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=ClaimDecisionForm(), **kwargs)
+
+
+class ClaimDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        claim = selectors.claim_get(user=request.user, pk=pk, request=request)
+        form = ClaimDecisionForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("enterprises:claim_list")
+        try:
+            services.claim_decide(
+                claim=claim,
+                approve=form.cleaned_data["approve"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                request=request,
+            )
+        except DomainError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from exc
+            messages.error(request, exc.message)
+        else:
+            if form.cleaned_data["approve"]:
+                message = _("The claim of {user} on {enterprise} was approved.")
+            else:
+                message = _("The claim of {user} on {enterprise} was rejected.")
+            messages.success(request, message.format(user=claim.user, enterprise=claim.enterprise.name))
+        return redirect("enterprises:claim_list")

@@ -1,0 +1,66 @@
+import pytest
+
+from accounts.choices import Role
+from enterprises.services import reference_data_load
+from tests.factories import EnterpriseFactory, UserFactory, grant
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Reference data is loaded once into the test database; each test's transaction rolls back over it."""
+    with django_db_blocker.unblock():
+        reference_data_load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture
+def shenzhen_enterprise(db):
+    return EnterpriseFactory(region_id="440300", name_zh="深圳精工电子有限公司")
+
+
+@pytest.fixture
+def guangzhou_enterprise(db):
+    return EnterpriseFactory(region_id="440100", name_zh="广州恒通机械有限公司")
+
+
+@pytest.fixture
+def beijing_enterprise(db):
+    return EnterpriseFactory(region_id="110100", name_zh="北京中科仪器有限公司")
+
+
+@pytest.fixture
+def shihezi_enterprise(db):
+    """An enterprise in an XPCC city: the Corps oversees it, Xinjiang's authority does not."""
+    return EnterpriseFactory(region_id="659001", name_zh="石河子天成化工有限公司")
+
+
+@pytest.fixture
+def urumqi_enterprise(db):
+    return EnterpriseFactory(region_id="650100", name_zh="乌鲁木齐博源建材有限公司")
+
+
+@pytest.fixture
+def alice(shenzhen_enterprise):
+    """Alice administers the Shenzhen enterprise."""
+    return grant(UserFactory(username="alice"), Role.ENTERPRISE_ADMIN, enterprise=shenzhen_enterprise)
+
+
+@pytest.fixture
+def guangdong_officer(db):
+    return grant(UserFactory(username="gd_officer"), Role.AUTHORITY, authority="GD")
+
+
+@pytest.fixture
+def shenzhen_officer(db):
+    return grant(UserFactory(username="sz_officer"), Role.AUTHORITY, authority="SZ")
+
+
+@pytest.fixture
+def miit_officer(db):
+    return grant(UserFactory(username="miit_officer"), Role.NATIONAL)

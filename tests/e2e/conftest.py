@@ -1,0 +1,69 @@
+"""Browser journeys in real headless Chromium (Debian's /usr/bin/chromium), driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between browser steps
+# are plain synchronous code, so Django's async-safety guard is relaxed for these tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("E2E_REQUIRED"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; CI must run the browser journeys.")
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    contexts = []
+
+    def make(locale: str = "en-US"):
+        context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 860})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    from core.demo import seed_demo
+    from enterprises.services import reference_data_load
+
+    reference_data_load()
+    seed_demo(enterprises=60, seed=11)
+    return live_server.url
+
+
+def screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,93 @@
+import pytest
+
+from core.demo import DEMO_PASSWORD
+from enterprises.models import EnterpriseClaim
+from tests.e2e.conftest import screenshot
+
+pytestmark = pytest.mark.e2e
+
+# Each demo login lands on its own home; the text proves which one.
+HOMES = {
+    "admin": "National overview",
+    "miit": "National overview",
+    "authority_gd": "Department of Industry and Information Technology of Guangdong Province",
+    "authority_sz": "Shenzhen",
+    "enterprise_admin": "Open the enterprise profile",
+    "enterprise_member": "Open the enterprise profile",
+    "institution_admin": "Evaluation work",
+    "assessor": "Evaluation work",
+    "expert": "Expert review",
+    "applicant": "Your claims",
+}
+
+
+def log_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def test_every_demo_role_lands_on_its_home(demo_site, new_page):
+    for username, marker in HOMES.items():
+        page = new_page()
+        log_in(page, demo_site, username)
+        assert page.url.rstrip("/") == demo_site, username
+        assert marker in page.content(), username
+        assert page.get_by_role("button", name="Log out").is_visible()
+        screenshot(page, f"home-{username}")
+
+
+def test_registration_in_chinese_with_a_typo_then_verified_by_the_authority(demo_site, new_page):
+    page = new_page(locale="zh-CN")
+    page.goto(f"{demo_site}/enterprises/register/")
+    assert page.locator("html").get_attribute("lang") == "zh-Hans"
+    page.locator("#id_username").fill("chen")
+    page.locator("#id_display_name").fill("陈质量")
+    page.locator("#id_email").fill("chen@example.com")
+    page.locator("#id_password1").fill("Quality-First-2026")
+    page.locator("#id_password2").fill("Quality-First-2026")
+    page.locator("#id_credit_code").fill("91440300708461136X")  # the check character should be T
+    page.locator("#id_name_zh").fill("深圳卓越仪表有限公司")
+    page.locator("#id_region").select_option("440300")
+    page.locator("#id_industry").select_option("40")
+    page.locator("#id_size_class").select_option("small")
+    page.get_by_role("button", name="注册").click()
+
+    error = page.locator("#id_credit_code_error")
+    assert "T" in error.inner_text()
+    assert "校验码" in error.inner_text()
+    assert page.locator("#id_name_zh").input_value() == "深圳卓越仪表有限公司"  # nothing typed is lost
+    screenshot(page, "register-typo-zh")
+
+    page.locator("#id_credit_code").fill("91440300708461136T")
+    page.locator("#id_password1").fill("Quality-First-2026")
+    page.locator("#id_password2").fill("Quality-First-2026")
+    page.get_by_role("button", name="注册").click()
+    assert "深圳卓越仪表有限公司" in page.content()
+    assert EnterpriseClaim.objects.filter(user__username="chen", status="pending").exists()
+
+    officer = new_page()
+    log_in(officer, demo_site, "authority_sz")
+    officer.goto(f"{demo_site}/enterprises/claims/")
+    row = officer.locator("tr", has_text="91440300708461136T")
+    screenshot(officer, "claims-authority-sz")
+    row.get_by_role("button", name="Approve").click()
+    assert "was approved" in officer.content()
+    assert EnterpriseClaim.objects.get(user__username="chen").status == "approved"
+
+    page.reload()
+    assert "深圳卓越仪表有限公司" in page.locator("h1").inner_text()
+    screenshot(page, "home-new-enterprise-admin-zh")
+
+
+def test_language_switcher_changes_the_page(demo_site, new_page):
+    page = new_page()
+    page.goto(demo_site)
+    assert page.get_by_role("banner").get_by_role("link", name="Log in").is_visible()
+    page.locator("#lang-select").select_option("zh-hans")
+    page.get_by_role("button", name="Switch language").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("banner").get_by_role("link", name="登录").is_visible()
+    screenshot(page, "public-home-zh")
