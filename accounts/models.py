@@ -83,10 +83,10 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=list(ENTERPRISE_ROLES), enterprise__isnull=False, authority__isnull=True)
+                    Q(role__in=sorted(ENTERPRISE_ROLES), enterprise__isnull=False, authority__isnull=True)
                     | Q(role=Role.AUTHORITY, authority__isnull=False, enterprise__isnull=True)
                     | (
-                        ~Q(role__in=[*ENTERPRISE_ROLES, Role.AUTHORITY])
+                        ~Q(role__in=[*sorted(ENTERPRISE_ROLES), Role.AUTHORITY])
                         & Q(enterprise__isnull=True, authority__isnull=True)
                     )
                 ),

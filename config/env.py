@@ -46,3 +46,11 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None or raw.strip() == "":
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def require_production_secret_key() -> None:
+    """Called by the server entry points: outside DEBUG, the secret key must come from the environment."""
+    from django.conf import settings
+
+    if not settings.DEBUG and not settings.SECRET_KEY_FROM_ENVIRONMENT:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off.")

@@ -94,7 +94,10 @@ def _may_register_enterprises(user: User) -> bool:
 def enterprise_create(*, by: User, request: HttpRequest | None = None, **fields) -> Enterprise:
     """An authority (inside its region), MIIT or a platform administrator registers a verified enterprise."""
     if not _may_register_enterprises(by):
-        raise EnterpriseError(_("Only authorities, national staff and platform administrators register enterprises directly."), code="forbidden")
+        raise EnterpriseError(
+            _("Only authorities, national staff and platform administrators register enterprises directly."),
+            code="forbidden",
+        )
     enterprise = Enterprise(**fields)
     enterprise.full_clean()
     if not region_in_scope(by, enterprise.region_id):

@@ -40,6 +40,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('authority__isnull', True), ('enterprise__isnull', False), ('role__in', ['enterprise_member', 'enterprise_admin'])), models.Q(('authority__isnull', False), ('enterprise__isnull', True), ('role', 'authority')), models.Q(models.Q(('role__in', ['enterprise_member', 'enterprise_admin', 'authority']), _negated=True), ('authority__isnull', True), ('enterprise__isnull', True)), _connector='OR'), name='membership_target_matches_role'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('authority__isnull', True), ('enterprise__isnull', False), ('role__in', ['enterprise_admin', 'enterprise_member'])), models.Q(('authority__isnull', False), ('enterprise__isnull', True), ('role', 'authority')), models.Q(models.Q(('role__in', ['enterprise_admin', 'enterprise_member', 'authority']), _negated=True), ('authority__isnull', True), ('enterprise__isnull', True)), _connector='OR'), name='membership_target_matches_role'),
         ),
     ]
