@@ -211,7 +211,17 @@ WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", default=False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 
 # --- E-mail ---------------------------------------------------------------------------------------------
-MAILERS = {"default": {"BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")}}
+EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", default=587),
+        "username": env_str("EMAIL_HOST_USER"),
+        "password": env_str("EMAIL_HOST_PASSWORD"),
+        "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "QualityPath <noreply@qualitypath.invalid>")
 
 # --- API ------------------------------------------------------------------------------------------------
