@@ -3,7 +3,8 @@
 Every view, API endpoint, export and task that reads enterprise data passes its queryset through
 ``scope()``, and fetches single objects with ``get_scoped_or_404()``. A model that holds enterprise data
 declares ``scope_path``, the lookup path from it to its ``Enterprise`` ("" for Enterprise itself,
-"enterprise__" for a row that points at one); a model without it cannot be scoped, by design.
+"enterprise__" for a row that points at one, or a tuple of paths for a row that belongs to two enterprises and
+is visible to either); a model without it cannot be scoped, by design.
 
 The rules (ARCHITECTURE §2):
 - national (MIIT) staff and platform administrators see the whole country;
@@ -26,11 +27,11 @@ NOTHING = Q(pk__in=[])
 COUNTRY_WIDE_ROLES = frozenset({Role.NATIONAL, Role.PLATFORM_ADMIN})
 
 
-def _scope_path(model: type[Model]) -> str:
+def _scope_paths(model: type[Model]) -> tuple[str, ...]:
     path = getattr(model, "scope_path", None)
     if path is None:
         raise ImproperlyConfigured(f"{model.__name__} has no scope_path; it cannot be read through the scoping layer.")
-    return path
+    return (path,) if isinstance(path, str) else tuple(path)
 
 
 def enterprise_q(user, *, path: str = "") -> Q | None:
@@ -61,8 +62,13 @@ def region_in_scope(user, region_code: str) -> bool:
 
 def scope(user, queryset: QuerySet) -> QuerySet:
     """``queryset`` narrowed to what ``user`` may read."""
-    condition = enterprise_q(user, path=_scope_path(queryset.model))
-    return queryset if condition is None else queryset.filter(condition)
+    combined = NOTHING
+    for path in _scope_paths(queryset.model):
+        condition = enterprise_q(user, path=path)
+        if condition is None:
+            return queryset
+        combined |= condition
+    return queryset.filter(combined)
 
 
 def get_scoped_or_404(user, queryset: QuerySet, *, request: HttpRequest | None = None, **lookup) -> Model:

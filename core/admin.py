@@ -27,6 +27,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
         )
         super().delete_model(request, obj)
 
+    def save_formset(self, request, form, formset, change):
+        from accounts.choices import AuditAction
+        from accounts.services import audit_record
+
+        deleted = list(formset.deleted_objects) if hasattr(formset, "deleted_objects") else []
+        super().save_formset(request, form, formset, change)
+        for obj in formset.new_objects:
+            audit_record(action=AuditAction.CREATE, request=request, target=obj, details={"via": "admin"})
+        for obj, fields in formset.changed_objects:
+            audit_record(
+                action=AuditAction.UPDATE, request=request, target=obj, details={"via": "admin", "fields": fields}
+            )
+        for obj in deleted:
+            audit_record(
+                action=AuditAction.STATE_CHANGE, request=request, target=obj, details={"via": "admin", "deleted": True}
+            )
+
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             self.delete_model(request, obj)

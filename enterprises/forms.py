@@ -5,10 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from enterprises import credit_code
 from enterprises.choices import SizeClass
 from enterprises.models import Enterprise, Industry, Region
+from enterprises.validators import validate_credit_code
 
 
 class CreditCodeFormField(forms.CharField):
-    """Accepts what people type (spaces, lower case) and hands the normalised code to the model validator."""
+    """Accepts what people type (spaces, lower case), normalises it and checks it like the model field does."""
+
+    default_validators = [validate_credit_code]
 
     def __init__(self, *args, **kwargs):
         kwargs["max_length"] = None  # normalisation may shorten the input; the validator checks the length
@@ -66,6 +69,12 @@ class EnterpriseProfileForm(forms.ModelForm):
     class Meta:
         model = Enterprise
         fields = ["name_en", "address", "size_class", "is_listed"]
+
+
+class SupplierLinkForm(forms.Form):
+    credit_code = CreditCodeFormField(label=_("Supplier's unified social credit code"))
+    products = forms.CharField(label=_("Products supplied"), max_length=200, required=False)
+    since = forms.DateField(label=_("Supplier since"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class ClaimDecisionForm(forms.Form):

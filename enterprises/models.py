@@ -188,7 +188,8 @@ class Enterprise(BilingualNameMixin, TimeStampedModel):
 class SupplierLink(models.Model):
     """A leading enterprise's supplier: the supply-chain network that quality collaboration runs on."""
 
-    scope_path = "leading__"
+    # The link belongs to both enterprises: the leading one's supplier network and the supplier's customers.
+    scope_path = ("leading__", "supplier__")
 
     leading = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="supplier_links", verbose_name=_("leading enterprise")

@@ -8,7 +8,7 @@ from accounts.models import User
 from accounts.scoping import get_scoped_or_404, scope
 from enterprises.choices import ClaimStatus, RegionLevel, VerificationStatus
 from enterprises.filters import EnterpriseFilterSet
-from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region
+from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region, SupplierLink
 
 
 def region_list() -> QuerySet[Region]:
@@ -36,12 +36,25 @@ def enterprise_get(*, user: User, pk: int, request: HttpRequest | None = None) -
     return get_scoped_or_404(user, queryset, request=request, pk=pk)
 
 
-def enterprise_supplier_links(*, user: User, enterprise: Enterprise):
-    """The enterprise's suppliers and customers, each narrowed to what ``user`` may see."""
-    visible = scope(user, Enterprise.objects.all()).values("pk")
-    suppliers = enterprise.supplier_links.filter(supplier__in=visible).select_related("supplier__region")
-    customers = enterprise.customer_links.filter(leading__in=visible).select_related("leading__region")
-    return suppliers, customers
+def enterprise_supplier_links(*, user: User, enterprise: Enterprise) -> dict:
+    """The enterprise's supplier network as ``user`` may see it.
+
+    A link belongs to both its enterprises, so a leading enterprise sees the names of its suppliers (and a
+    supplier its customers) without gaining access to the other enterprise's own pages: ``linkable`` holds the
+    ids whose pages ``user`` may open.
+    """
+    links = scope(user, SupplierLink.objects.select_related("leading__region", "supplier__region"))
+    suppliers = list(links.filter(leading=enterprise).order_by("supplier__name_zh"))
+    customers = list(links.filter(supplier=enterprise).order_by("leading__name_zh"))
+    others = {link.supplier_id for link in suppliers} | {link.leading_id for link in customers}
+    linkable = set(scope(user, Enterprise.objects.filter(pk__in=others)).values_list("pk", flat=True))
+    return {"suppliers": suppliers, "customers": customers, "linkable": linkable}
+
+
+def supplier_link_get(
+    *, user: User, enterprise: Enterprise, pk: int, request: HttpRequest | None = None
+) -> SupplierLink:
+    return get_scoped_or_404(user, SupplierLink.objects.filter(leading=enterprise), request=request, pk=pk)
 
 
 def claim_list(*, user: User, status: str | None = ClaimStatus.PENDING) -> QuerySet[EnterpriseClaim]:

@@ -236,14 +236,45 @@ def claim_decide(
     return claim
 
 
+def _require_enterprise_admin(user: User, enterprise: Enterprise) -> None:
+    if not any(m.role == Role.ENTERPRISE_ADMIN and m.enterprise_id == enterprise.pk for m in user.active_memberships):
+        raise EnterpriseError(_("Only the enterprise's administrator manages its suppliers."), code="forbidden")
+
+
 @transaction.atomic
 def supplier_link_create(
-    *, leading: Enterprise, supplier: Enterprise, products: str = "", since=None, by: User | None = None
+    *,
+    leading: Enterprise,
+    supplier_credit_code: str,
+    products: str = "",
+    since=None,
+    by: User,
+    request: HttpRequest | None = None,
 ) -> SupplierLink:
+    """A leading enterprise names a supplier already registered on the platform, by its credit code."""
+    _require_enterprise_admin(by, leading)
+    supplier = Enterprise.objects.filter(credit_code=supplier_credit_code).first()
+    if supplier is None:
+        raise ValidationError(
+            {
+                "credit_code": _(
+                    "No enterprise with this code is registered on the platform; ask the supplier to register."
+                )
+            }
+        )
+    if supplier.pk == leading.pk:
+        raise ValidationError({"credit_code": _("An enterprise cannot be its own supplier.")})
+    if SupplierLink.objects.filter(leading=leading, supplier=supplier).exists():
+        raise ValidationError({"credit_code": _("{name} is already one of your suppliers.").format(name=supplier.name)})
     link = SupplierLink(leading=leading, supplier=supplier, products=products, since=since)
-    if leading.pk == supplier.pk:
-        raise ValidationError({"supplier": _("An enterprise cannot be its own supplier.")})
     link.full_clean()
     link.save()
-    audit_record(action=AuditAction.CREATE, actor=by, target=link)
+    audit_record(action=AuditAction.CREATE, actor=by, request=request, target=link)
     return link
+
+
+@transaction.atomic
+def supplier_link_delete(*, link: SupplierLink, by: User, request: HttpRequest | None = None) -> None:
+    _require_enterprise_admin(by, link.leading)
+    audit_record(action=AuditAction.STATE_CHANGE, actor=by, request=request, target=link, details={"deleted": True})
+    link.delete()

@@ -11,4 +11,8 @@ urlpatterns = [
     path("claims/<int:pk>/decide/", views.ClaimDecideView.as_view(), name="claim_decide"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="enterprise_detail"),
     path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="enterprise_edit"),
+    path("<int:pk>/suppliers/", views.SupplierLinkCreateView.as_view(), name="supplierlink_create"),
+    path(
+        "<int:pk>/suppliers/<int:link_pk>/delete/", views.SupplierLinkDeleteView.as_view(), name="supplierlink_delete"
+    ),
 ]

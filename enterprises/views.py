@@ -14,7 +14,7 @@ from core.exceptions import DomainError
 from core.forms import add_errors
 from enterprises import selectors, services
 from enterprises.filters import EnterpriseFilterSet
-from enterprises.forms import ClaimDecisionForm, EnterpriseProfileForm, EnterpriseRegistrationForm
+from enterprises.forms import ClaimDecisionForm, EnterpriseProfileForm, EnterpriseRegistrationForm, SupplierLinkForm
 
 
 class EnterpriseListView(LoginRequiredMixin, ListView):
@@ -40,15 +40,56 @@ class EnterpriseDetailView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         enterprise = selectors.enterprise_get(user=user, pk=kwargs["pk"], request=self.request)
-        suppliers, customers = selectors.enterprise_supplier_links(user=user, enterprise=enterprise)
         return super().get_context_data(
             enterprise=enterprise,
-            suppliers=suppliers,
-            customers=customers,
+            network=selectors.enterprise_supplier_links(user=user, enterprise=enterprise),
             members=enterprise.memberships.filter(is_active=True).select_related("user"),
             can_edit=_is_enterprise_admin(user, enterprise.pk),
+            supplier_form=kwargs.pop("supplier_form", None) or SupplierLinkForm(),
             **kwargs,
         )
+
+
+class SupplierLinkCreateView(LoginRequiredMixin, View):
+    """The leading enterprise's administrator adds a supplier; errors show on the form on the detail page."""
+
+    def post(self, request, pk):
+        enterprise = selectors.enterprise_get(user=request.user, pk=pk, request=request)
+        form = SupplierLinkForm(request.POST)
+        if form.is_valid():
+            try:
+                link = services.supplier_link_create(
+                    leading=enterprise,
+                    supplier_credit_code=form.cleaned_data["credit_code"],
+                    products=form.cleaned_data["products"],
+                    since=form.cleaned_data["since"],
+                    by=request.user,
+                    request=request,
+                )
+            except DomainError as exc:
+                if exc.code == "forbidden":
+                    raise PermissionDenied from exc
+                add_errors(form, exc)
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("{name} was added to your suppliers.").format(name=link.supplier.name))
+                return redirect(f"{enterprise.get_absolute_url()}#suppliers")
+        view = EnterpriseDetailView(request=request, kwargs={"pk": pk})
+        context = view.get_context_data(pk=pk, supplier_form=form)
+        return render(request, EnterpriseDetailView.template_name, context, status=400)
+
+
+class SupplierLinkDeleteView(LoginRequiredMixin, View):
+    def post(self, request, pk, link_pk):
+        enterprise = selectors.enterprise_get(user=request.user, pk=pk, request=request)
+        link = selectors.supplier_link_get(user=request.user, enterprise=enterprise, pk=link_pk, request=request)
+        try:
+            services.supplier_link_delete(link=link, by=request.user, request=request)
+        except DomainError as exc:
+            raise PermissionDenied from exc
+        messages.success(request, _("{name} was removed from your suppliers.").format(name=link.supplier.name))
+        return redirect(f"{enterprise.get_absolute_url()}#suppliers")
 
 
 def _is_enterprise_admin(user, enterprise_pk: int) -> bool:

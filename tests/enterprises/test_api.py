@@ -137,3 +137,14 @@ def test_schema_documents_every_router_endpoint(client):
         "/api/v1/enterprises/{id}/",
     ]:
         assert path in schema["paths"], path
+
+
+@pytest.mark.django_db
+def test_enterprise_api_list_query_count_does_not_grow_with_rows(client, django_assert_max_num_queries, miit_officer):
+    from tests.factories import EnterpriseFactory
+
+    EnterpriseFactory.create_batch(40)
+    client.force_login(miit_officer)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("api:enterprise-list"))
+    assert response.json()["count"] == 40

@@ -175,3 +175,16 @@ def test_member_cannot_edit_the_profile(client, shenzhen_enterprise):
     assert client.post(url, {"name_en": "X", "size_class": "large"}).status_code == 403
     shenzhen_enterprise.refresh_from_db()
     assert shenzhen_enterprise.size_class == "medium"
+
+
+@pytest.mark.django_db
+def test_invalid_profile_edit_is_shown_and_changes_nothing(client, alice, shenzhen_enterprise):
+    client.force_login(alice)
+    url = reverse("enterprises:enterprise_edit", kwargs={"pk": shenzhen_enterprise.pk})
+    response = client.post(url, {"name_en": "Kept Name", "address": "x" * 400, "size_class": "gigantic"})
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"address", "size_class"}
+    assert 'value="Kept Name"' in response.text
+    shenzhen_enterprise.refresh_from_db()
+    assert (shenzhen_enterprise.name_en, shenzhen_enterprise.size_class) != ("Kept Name", "gigantic")
+    assert not AuditLog.objects.filter(action=AuditAction.UPDATE).exists()
