@@ -40,16 +40,26 @@ def browser():
 
 @pytest.fixture
 def new_page(browser):
-    contexts = []
+    """Pages whose console errors (CSP violations, missing assets, script errors) fail the test."""
+    contexts, problems = [], []
 
     def make(locale: str = "en-US"):
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 860})
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        page.on(
+            "console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
+        )
+        page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+        return page
 
     yield make
     for context in contexts:
         context.close()
+    # A deliberate 400 (a rejected form) logs a console error for the response; nothing else may.
+    unexpected = [p for p in problems if "status of 400" not in p]
+    assert unexpected == [], unexpected
 
 
 @pytest.fixture

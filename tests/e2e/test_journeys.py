@@ -91,3 +91,30 @@ def test_language_switcher_changes_the_page(demo_site, new_page):
     page.wait_for_load_state()
     assert page.get_by_role("banner").get_by_role("link", name="登录").is_visible()
     screenshot(page, "public-home-zh")
+
+
+def test_api_docs_render_offline_under_the_content_security_policy(demo_site, new_page):
+    page = new_page()
+    page.goto(f"{demo_site}/api/v1/docs/")
+    page.locator(".swagger-ui .info").wait_for()
+    assert "QualityPath API" in page.locator(".swagger-ui .info").inner_text()
+    assert page.locator(".opblock-tag", has_text="enterprises").count() >= 1
+    screenshot(page, "api-docs")
+
+
+def test_enterprise_admin_adds_a_supplier(demo_site, new_page):
+    from enterprises.models import Enterprise, SupplierLink
+
+    page = new_page()
+    log_in(page, demo_site, "enterprise_admin")
+    page.get_by_role("link", name="Open the enterprise profile").click()
+    supplier = Enterprise.objects.exclude(region_id="440300").order_by("pk").first()
+    page.get_by_label("Supplier's unified social credit code").fill(supplier.credit_code.lower())
+    page.get_by_label("Products supplied").fill("PCB")
+    page.get_by_role("button", name="Add supplier").click()
+    assert "was added to your suppliers" in page.content()
+    assert page.locator("#suppliers + .two-col").get_by_text(supplier.name_en).is_visible()
+    assert SupplierLink.objects.filter(supplier=supplier, products="PCB").exists()
+    screenshot(page, "enterprise-detail-suppliers")
+    page.goto(f"{demo_site}/enterprises/")
+    screenshot(page, "enterprise-list-admin")
