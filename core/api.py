@@ -10,7 +10,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import DomainError
+from core.exceptions import DomainError, NotPermitted
 
 
 def _flatten(detail: Any) -> list[str]:
@@ -27,7 +27,26 @@ def _fields(detail: Any) -> dict[str, list[str]]:
     return {str(name): _flatten(value) for name, value in detail.items()}
 
 
+def _audit_denied(context: dict, exc: Exception) -> None:
+    from accounts.choices import AuditAction
+    from accounts.services import audit_record
+
+    request = context.get("request")
+    http_request = getattr(request, "_request", request)
+    audit_record(
+        action=AuditAction.ACCESS_DENIED,
+        request=http_request,
+        actor=request.user if request is not None and request.user.is_authenticated else None,
+        success=False,
+        details={"path": getattr(http_request, "path", ""), "status": 403, "reason": str(exc)[:200]},
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, PermissionDenied | exceptions.PermissionDenied):
+        _audit_denied(context, exc)
+    if isinstance(exc, NotPermitted):
+        return Response({"detail": exc.message, "code": exc.code, "fields": {}}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, DomainError):
         return Response(
             {"detail": exc.message, "code": exc.code, "fields": exc.fields}, status=status.HTTP_400_BAD_REQUEST

@@ -13,7 +13,7 @@ from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.scoping import region_in_scope, scope
 from accounts.services import audit_record, membership_grant, user_create
-from core.exceptions import DomainError
+from core.exceptions import DomainError, NotPermitted
 from core.models import DataLoad
 from enterprises.choices import ClaimStatus, RegionLevel, VerificationStatus
 from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region, SupplierLink
@@ -94,9 +94,8 @@ def _may_register_enterprises(user: User) -> bool:
 def enterprise_create(*, by: User, request: HttpRequest | None = None, **fields) -> Enterprise:
     """An authority (inside its region), MIIT or a platform administrator registers a verified enterprise."""
     if not _may_register_enterprises(by):
-        raise EnterpriseError(
-            _("Only authorities, national staff and platform administrators register enterprises directly."),
-            code="forbidden",
+        raise NotPermitted(
+            _("Only authorities, national staff and platform administrators register enterprises directly.")
         )
     enterprise = Enterprise(**fields)
     enterprise.full_clean()
@@ -202,9 +201,8 @@ def claim_decide(
     """
     claim = EnterpriseClaim.objects.select_for_update().select_related("enterprise").get(pk=claim.pk)
     if not _may_decide_claim(by, claim):
-        raise EnterpriseError(
-            _("Only the enterprise's authority, or the administrator of a verified enterprise, decides claims."),
-            code="forbidden",
+        raise NotPermitted(
+            _("Only the enterprise's authority, or the administrator of a verified enterprise, decides claims.")
         )
     if claim.status != ClaimStatus.PENDING:
         raise EnterpriseError(_("This claim was already decided."), code="claim_decided")
@@ -238,7 +236,7 @@ def claim_decide(
 
 def _require_enterprise_admin(user: User, enterprise: Enterprise) -> None:
     if not any(m.role == Role.ENTERPRISE_ADMIN and m.enterprise_id == enterprise.pk for m in user.active_memberships):
-        raise EnterpriseError(_("Only the enterprise's administrator manages its suppliers."), code="forbidden")
+        raise NotPermitted(_("Only the enterprise's administrator manages its suppliers."))
 
 
 @transaction.atomic

@@ -66,11 +66,7 @@ class SupplierLinkCreateView(LoginRequiredMixin, View):
                     by=request.user,
                     request=request,
                 )
-            except DomainError as exc:
-                if exc.code == "forbidden":
-                    raise PermissionDenied from exc
-                add_errors(form, exc)
-            except ValidationError as exc:
+            except (ValidationError, DomainError) as exc:
                 add_errors(form, exc)
             else:
                 messages.success(request, _("{name} was added to your suppliers.").format(name=link.supplier.name))
@@ -84,10 +80,7 @@ class SupplierLinkDeleteView(LoginRequiredMixin, View):
     def post(self, request, pk, link_pk):
         enterprise = selectors.enterprise_get(user=request.user, pk=pk, request=request)
         link = selectors.supplier_link_get(user=request.user, enterprise=enterprise, pk=link_pk, request=request)
-        try:
-            services.supplier_link_delete(link=link, by=request.user, request=request)
-        except DomainError as exc:
-            raise PermissionDenied from exc
+        services.supplier_link_delete(link=link, by=request.user, request=request)
         messages.success(request, _("{name} was removed from your suppliers.").format(name=link.supplier.name))
         return redirect(f"{enterprise.get_absolute_url()}#suppliers")
 
@@ -201,8 +194,6 @@ class ClaimDecideView(LoginRequiredMixin, View):
                 request=request,
             )
         except DomainError as exc:
-            if exc.code == "forbidden":
-                raise PermissionDenied from exc
             messages.error(request, exc.message)
         else:
             if form.cleaned_data["approve"]:

@@ -148,3 +148,14 @@ def test_enterprise_api_list_query_count_does_not_grow_with_rows(client, django_
     with django_assert_max_num_queries(10):
         response = client.get(reverse("api:enterprise-list"))
     assert response.json()["count"] == 40
+
+
+@pytest.mark.django_db
+def test_refused_api_calls_are_audited(client, alice):
+    from accounts.choices import AuditAction
+    from accounts.models import AuditLog
+
+    client.force_login(alice)
+    client.post(reverse("api:enterprise-list"), VALID, content_type="application/json")
+    entry = AuditLog.objects.get(action=AuditAction.ACCESS_DENIED)
+    assert (entry.actor, entry.success, entry.details["path"]) == (alice, False, "/api/v1/enterprises/")
