@@ -159,3 +159,11 @@ def test_refused_api_calls_are_audited(client, alice):
     client.post(reverse("api:enterprise-list"), VALID, content_type="application/json")
     entry = AuditLog.objects.get(action=AuditAction.ACCESS_DENIED)
     assert (entry.actor, entry.success, entry.details["path"]) == (alice, False, "/api/v1/enterprises/")
+
+
+@pytest.mark.django_db
+def test_unknown_region_filter_is_a_400_naming_the_parameter(client, miit_officer):
+    client.force_login(miit_officer)
+    response = client.get(reverse("api:enterprise-list"), {"region": "999999"})
+    assert response.status_code == 400
+    assert set(response.json()["fields"]) == {"region"}
