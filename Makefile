@@ -47,6 +47,7 @@ run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),true)
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
+	$(MANAGE) load_evaluation_model
 	$(MANAGE) seed_demo --enterprises $(ENTERPRISES)
 	@echo "Serving http://$(HOST):$(PORT)  (Ctrl-C stops; logins above)"
 	$(MANAGE) runserver $(HOST):$(PORT)

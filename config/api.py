@@ -7,6 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from enterprises.api.views import AuthorityViewSet, EnterpriseViewSet, IndustryViewSet, RegionViewSet
+from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
 
 
 class PublicRootRouter(DefaultRouter):
@@ -21,10 +22,14 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("industries", IndustryViewSet, basename="industry")
 router.register("authorities", AuthorityViewSet, basename="authority")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
+router.register("evaluation-models", EvaluationModelViewSet, basename="evaluation-model")
 
 urlpatterns = [
     path("", include(router.urls)),
     path("auth/token/", obtain_auth_token, name="auth_token"),
+    path("scoring/preview", ScoringPreviewView.as_view(), name="scoring_preview"),
+    path("evaluations/<int:pk>/answers/", AnswerView.as_view(), name="evaluation_answer"),
+    path("evaluations/<int:pk>/eligibility/", EligibilityView.as_view(), name="evaluation_eligibility"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "enterprises",
+    "evaluations",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,11 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "core.staticfiles.PlotlyFinder",
+]
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -209,6 +215,13 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", default=False)
 # Without collected files (development, tests) WhiteNoise looks files up per request instead of at start-up.
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
+
+# --- Evaluations ----------------------------------------------------------------------------------------
+# The model new self-assessments start on (its newest active version), and the largest evidence file.
+EVALUATION_MODEL_CODE = env_str("EVALUATION_MODEL_CODE", "QMC-2024")
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", default=20, minimum=1) * 1_048_576
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -233,6 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_RATES": {"scoring_preview": env_str("SCORING_PREVIEW_RATE", "60/min")},
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
     path("enterprises/", include("enterprises.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

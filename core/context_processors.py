@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
+from accounts.choices import ENTERPRISE_ROLES, Role
 from core.models import DataLoad
 
 _CLAIM_ROLES = (Role.AUTHORITY, Role.NATIONAL, Role.ENTERPRISE_ADMIN)
@@ -10,6 +10,10 @@ _SCOPED_ROLES = (Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN, Role.ENTERP
 
 def _navigation(user) -> list[tuple[str, str]]:
     items = [(_("Home"), reverse("home"))]
+    if user.is_authenticated and user.has_role(*ENTERPRISE_ROLES):
+        items.append((_("Self-assessment"), reverse("evaluations:evaluation_list")))
+    items.append((_("Self-diagnosis"), reverse("evaluations:self_diagnosis")))
+    items.append((_("Evaluation model"), reverse("evaluations:model_detail", kwargs={"code": "QMC-2024"})))
     if not user.is_authenticated:
         return items
     if user.has_role(*_SCOPED_ROLES):

@@ -8,6 +8,7 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
@@ -16,6 +17,9 @@ from core.models import DataLoad
 from enterprises import credit_code
 from enterprises.choices import ClaimStatus, RegionLevel, SizeClass, VerificationStatus
 from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region, SupplierLink
+from evaluations.demo import create_demo_evaluation, demo_rating, seed_evaluations
+from evaluations.models import Evaluation
+from evaluations.selectors import model_latest
 
 DEMO_PASSWORD = "QualityPath-2026"  # noqa: S105 - documented demo credential, demo data only
 
@@ -273,6 +277,17 @@ def _ensure_user(demo: DemoUser) -> User:
     return user
 
 
+def _previous_cycle_for(enterprise: Enterprise, *, by: User, rng: random.Random) -> None:
+    """Last year's submitted self-assessment of the demo enterprise (assurance-level practice)."""
+    if Evaluation.objects.filter(enterprise=enterprise).exists():
+        return
+    model = model_latest(code="QMC-2024")
+    if model is None:
+        return
+    ratings = {r.pk: demo_rating(rng, r.level, 3) for r in model.requirements.all()}
+    create_demo_evaluation(model, enterprise, timezone.localdate().year - 1, by, ratings, submitted=True)
+
+
 @transaction.atomic
 def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     """Create (or complete) the demo data set. Needs the reference data loaded first."""
@@ -305,6 +320,16 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
             EnterpriseClaim.objects.create(
                 user=user, enterprise=claim_target, position="质量部经理 Quality manager", status=ClaimStatus.PENDING
             )
-    summary = {"enterprises": Enterprise.objects.count(), "supplier_links": SupplierLink.objects.count(), "seed": seed}
+    # The demo enterprise keeps this year free, so a visitor can start its self-assessment.
+    others = [e for e in stored if e.pk != home_enterprise.pk]
+    admin = User.objects.get(username="admin")
+    seed_evaluations(rng=rng, enterprises=others, by=admin)
+    _previous_cycle_for(home_enterprise, by=User.objects.get(username="enterprise_admin"), rng=rng)
+    summary = {
+        "enterprises": Enterprise.objects.count(),
+        "supplier_links": SupplierLink.objects.count(),
+        "self_assessments": Evaluation.objects.count(),
+        "seed": seed,
+    }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)
     return summary

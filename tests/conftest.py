@@ -5,11 +5,20 @@ from enterprises.services import reference_data_load
 from tests.factories import EnterpriseFactory, UserFactory, grant
 
 
+def load_shipped_model():
+    from evaluations import model_file
+    from evaluations.management.commands.load_evaluation_model import DEFAULT
+    from evaluations.services import evaluation_model_import
+
+    return evaluation_model_import(data=model_file.read(DEFAULT.read_bytes(), DEFAULT.name))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data is loaded once into the test database; each test's transaction rolls back over it."""
+    """Reference data and the shipped evaluation model are loaded once; each test's transaction rolls back over them."""
     with django_db_blocker.unblock():
         reference_data_load()
+        load_shipped_model()
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from accounts.models import User
 from core.demo import DEMO_USERS, seed_demo
 from enterprises import credit_code
 from enterprises.models import Enterprise
+from evaluations.models import Evaluation
 
 
 @pytest.mark.django_db
@@ -28,6 +29,7 @@ def test_demo_data_is_valid_spread_and_idempotent():
 def test_same_seed_gives_the_same_enterprises():
     seed_demo(enterprises=50, seed=3)
     first = sorted(Enterprise.objects.values_list("credit_code", "name_zh"))
+    Evaluation.objects.all().delete()
     Enterprise.objects.all().delete()
     seed_demo(enterprises=50, seed=3)
     assert sorted(Enterprise.objects.values_list("credit_code", "name_zh")) == first

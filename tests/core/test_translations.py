@@ -15,7 +15,7 @@ def _entries():
         keyed: dict[str, list[str]] = {}
         key = None
         for line in lines:
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) (".*")$', line)
             if match:
                 key = match.group(1)
                 keyed[key] = [ast.literal_eval(match.group(2))]
@@ -23,7 +23,8 @@ def _entries():
                 keyed[key].append(ast.literal_eval(line))
         if "msgid" in keyed and "".join(keyed["msgid"]):
             flags = " ".join(line for line in lines if line.startswith("#,"))
-            yield "".join(keyed["msgid"]), "".join(keyed.get("msgstr", keyed.get("msgstr[0]", [""]))), flags
+            context = "".join(keyed["msgctxt"]) + "\x04" if "msgctxt" in keyed else ""  # gettext's context separator
+            yield context + "".join(keyed["msgid"]), "".join(keyed.get("msgstr", keyed.get("msgstr[0]", [""]))), flags
 
 
 def test_every_message_is_translated_and_none_is_fuzzy():

@@ -66,8 +66,10 @@ def new_page(browser):
 def demo_site(live_server, transactional_db):
     from core.demo import seed_demo
     from enterprises.services import reference_data_load
+    from tests.conftest import load_shipped_model
 
     reference_data_load()
+    load_shipped_model()
     seed_demo(enterprises=60, seed=11)
     return live_server.url
 

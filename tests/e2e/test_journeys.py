@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD
 from enterprises.models import EnterpriseClaim
@@ -118,3 +119,65 @@ def test_enterprise_admin_adds_a_supplier(demo_site, new_page):
     screenshot(page, "enterprise-detail-suppliers")
     page.goto(f"{demo_site}/enterprises/")
     screenshot(page, "enterprise-list-admin")
+
+
+def test_self_assessment_saves_as_it_goes_survives_a_reload_and_submits(demo_site, new_page, tmp_path):
+    from evaluations.models import Answer, Evaluation
+
+    page = new_page()
+    log_in(page, demo_site, "enterprise_admin")
+    page.get_by_role("link", name="Self-assessment", exact=True).click()
+    page.get_by_role("button", name="Start the self-assessment").click()
+    page.wait_for_load_state()
+    evaluation = Evaluation.objects.get(started_by__username="enterprise_admin", status="draft")
+
+    boxes = page.locator("fieldset.requirement")
+    for index in range(5):
+        boxes.nth(index).get_by_label("Fully met").check()
+    page.locator("[data-save-state]", has_text="Saved").wait_for()
+    expect(page.locator("[data-answered]")).to_have_text("5")  # the progress bar follows the saves
+    screenshot(page, "self-assessment-form")
+
+    page.reload()
+    assert page.locator("fieldset.requirement input[type=radio]:checked").count() == 5
+    assert Answer.objects.filter(evaluation=evaluation).exclude(rating="").count() == 5
+
+    evidence = tmp_path / "质量手册.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    first = page.locator("section.indicator").first
+    first.locator("input[type=file]").set_input_files(str(evidence))
+    first.get_by_role("button", name="Upload").click()
+    assert "was kept as evidence" in page.content()
+    assert page.locator("section.indicator").first.get_by_role("link", name="质量手册.pdf").is_visible()
+
+    # Answer everything else through the same autosave endpoint the page uses, then review and submit.
+    token = page.locator(".assessment > input[name=csrfmiddlewaretoken]").input_value()
+    codes = list(evaluation.model.requirements.exclude(answers__evaluation=evaluation).values_list("code", flat=True))
+    for code in codes:
+        response = page.request.post(
+            f"{demo_site}/api/v1/evaluations/{evaluation.pk}/answers/",
+            data={"requirement": code, "rating": "0.8"},
+            headers={"X-CSRFToken": token, "Referer": demo_site + "/"},
+        )
+        assert response.ok, response.text()
+    page.get_by_role("link", name="Review and submit").click()
+    screenshot(page, "self-assessment-review")
+    page.get_by_role("button", name="Submit the self-assessment").click()
+    assert "was submitted" in page.content()
+    page.locator("#radar .main-svg").first.wait_for()
+    screenshot(page, "self-assessment-result")
+    evaluation.refresh_from_db()
+    assert evaluation.status == "submitted"
+    assert evaluation.self_level is not None
+    assert page.locator(".level-badge .name").inner_text() == evaluation.self_result["level_name"]
+
+
+def test_public_self_diagnosis_in_chinese(demo_site, new_page):
+    page = new_page(locale="zh-CN")
+    page.goto(f"{demo_site}/evaluations/self-diagnosis/")
+    questions = page.locator("fieldset.diagnosis-question")
+    for index in range(questions.count()):
+        questions.nth(index).locator("input[value='2']").check()
+    page.locator("main form.form button[type=submit]").click()
+    assert "检验级" in page.locator("#outcome").inner_text()
+    screenshot(page, "self-diagnosis-zh")

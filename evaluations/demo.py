@@ -1,0 +1,72 @@
+"""Demo self-assessments with a realistic spread: most enterprises at inspection or assurance, few higher."""
+
+import random
+from decimal import Decimal
+
+from django.utils import timezone
+
+from accounts.models import User
+from enterprises.models import Enterprise
+from evaluations import selectors
+from evaluations.choices import EvaluationStatus
+from evaluations.models import Answer, Evaluation, EvaluationModel, StatusChange
+
+CAPABILITY_WEIGHTS = {1: 12, 2: 38, 3: 35, 4: 12, 5: 3}
+
+
+def demo_rating(rng: random.Random, requirement_level: int, capability: int) -> str:
+    if requirement_level <= capability:
+        # Practice at the enterprise's level is mostly in place; now and then a gap holds it back.
+        return rng.choices(["1", "0.8", "0.5"], weights=[60, 39, 1])[0]
+    if requirement_level == capability + 1:
+        return rng.choices(["0.8", "0.5", "0"], weights=[3, 4, 3])[0]
+    return rng.choices(["0.5", "0"], weights=[1, 4])[0]
+
+
+def seed_evaluations(*, rng: random.Random, enterprises: list[Enterprise], by: User, share: float = 0.4) -> int:
+    """Self-assessments for a share of the verified enterprises; idempotent (one per enterprise and cycle)."""
+    model = selectors.model_latest(code="QMC-2024")
+    if model is None:
+        return 0
+    requirements = list(model.requirements.all())
+    year = timezone.localdate().year
+    created = 0
+    for enterprise in enterprises:
+        if enterprise.status != "verified" or rng.random() > share:
+            continue
+        capability = rng.choices(list(CAPABILITY_WEIGHTS), weights=list(CAPABILITY_WEIGHTS.values()))[0]
+        cycle = year - 1 if rng.random() < 0.5 else year
+        submitted = rng.random() < 0.7
+        answered = requirements if submitted else requirements[: int(len(requirements) * rng.uniform(0.2, 0.8))]
+        ratings = {r.pk: demo_rating(rng, r.level, capability) for r in answered}
+        if Evaluation.objects.filter(enterprise=enterprise, cycle=cycle).exists():
+            continue
+        evaluation = create_demo_evaluation(model, enterprise, cycle, by, ratings, submitted)
+        created += evaluation is not None
+    return created
+
+
+def create_demo_evaluation(
+    model: EvaluationModel, enterprise: Enterprise, cycle: int, by: User, ratings: dict, submitted: bool
+) -> Evaluation:
+    evaluation = Evaluation.objects.create(enterprise=enterprise, model=model, cycle=cycle, started_by=by)
+    Answer.objects.bulk_create(
+        Answer(evaluation=evaluation, requirement_id=pk, rating=rating, updated_by=by) for pk, rating in ratings.items()
+    )
+    StatusChange.objects.create(evaluation=evaluation, to_status=EvaluationStatus.DRAFT, by=by, reason="demo data")
+    if submitted:
+        result = selectors.evaluation_estimate(evaluation=evaluation)
+        evaluation.status = EvaluationStatus.SUBMITTED
+        evaluation.submitted_at = timezone.now()
+        evaluation.self_level = result.level
+        evaluation.self_score = Decimal(str(round(result.score, 4)))
+        evaluation.self_result = selectors.result_as_dict(result, model=model)
+        evaluation.save(update_fields=["status", "submitted_at", "self_level", "self_score", "self_result"])
+        StatusChange.objects.create(
+            evaluation=evaluation,
+            from_status=EvaluationStatus.DRAFT,
+            to_status=EvaluationStatus.SUBMITTED,
+            by=by,
+            reason="demo data",
+        )
+    return evaluation

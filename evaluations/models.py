@@ -1,0 +1,297 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.models import BilingualNameMixin, TimeStampedModel
+from evaluations.choices import RATING_CHOICES, EvaluationStatus
+
+
+def _pick(zh: str, en: str) -> str:
+    return (zh or en) if (get_language() or "").startswith("zh") else (en or zh)
+
+
+class EvaluationModel(BilingualNameMixin, models.Model):
+    """One version of an evaluation model (levels, dimensions, indicators, requirements), imported from a file.
+
+    Evaluations bind to the version they started on; a new version never changes an old evaluation.
+    """
+
+    code = models.CharField(_("code"), max_length=30)
+    version = models.CharField(_("version"), max_length=20)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    description_zh = models.TextField(_("description (Chinese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    threshold = models.DecimalField(_("threshold θ"), max_digits=4, decimal_places=3)
+    levels = models.JSONField(_("levels"))
+    rating_scale = models.JSONField(_("rating scale"))
+    source = models.JSONField(_("source file"), help_text=_("The imported file, kept as data."))
+    is_active = models.BooleanField(_("offered for new evaluations"), default=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+
+    class Meta:
+        verbose_name = _("evaluation model")
+        verbose_name_plural = _("evaluation models")
+        ordering = ["code", "-imported_at"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="evaluationmodel_code_version")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.version})"
+
+    @property
+    def description(self) -> str:
+        return _pick(self.description_zh, self.description_en)
+
+    def level_name(self, number: int) -> str:
+        if number == 0:
+            return str(_("Below the experience level"))
+        level = next(item for item in self.levels if item["number"] == number)
+        return _pick(level["name"]["zh"], level["name"]["en"])
+
+
+class Dimension(BilingualNameMixin, models.Model):
+    model = models.ForeignKey(EvaluationModel, on_delete=models.CASCADE, related_name="dimensions")
+    code = models.CharField(_("code"), max_length=10)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=4)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
+        ordering = ["model", "position"]
+        constraints = [models.UniqueConstraint(fields=["model", "code"], name="dimension_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Indicator(BilingualNameMixin, models.Model):
+    model = models.ForeignKey(EvaluationModel, on_delete=models.CASCADE, related_name="indicators")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("code"), max_length=60, help_text=_("Stable code, e.g. QMC-2024/D2/2.5"))
+    short_code = models.CharField(_("number"), max_length=10)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    weight = models.DecimalField(_("weight"), max_digits=6, decimal_places=4)
+    advice_zh = models.TextField(_("advice (Chinese)"), blank=True)
+    advice_en = models.TextField(_("advice (English)"), blank=True)
+    diagnosis = models.JSONField(_("self-diagnosis descriptors"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["model", "position"]
+        constraints = [models.UniqueConstraint(fields=["model", "code"], name="indicator_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.short_code} {self.name}"
+
+    @property
+    def advice(self) -> str:
+        return _pick(self.advice_zh, self.advice_en)
+
+    def descriptor(self, level: int) -> str:
+        text = self.diagnosis.get(str(level)) or {}
+        return _pick(text.get("zh", ""), text.get("en", ""))
+
+
+class Requirement(models.Model):
+    model = models.ForeignKey(EvaluationModel, on_delete=models.CASCADE, related_name="requirements")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="requirements")
+    code = models.CharField(_("code"), max_length=70, help_text=_("Stable code, e.g. QMC-2024/D2/2.5/L3"))
+    level = models.PositiveSmallIntegerField(_("level"))
+    text_zh = models.TextField(_("requirement (Chinese)"))
+    text_en = models.TextField(_("requirement (English)"))
+    evidence_zh = models.TextField(_("evidence hint (Chinese)"), blank=True)
+    evidence_en = models.TextField(_("evidence hint (English)"), blank=True)
+    mandatory = models.BooleanField(_("mandatory"), default=False)
+    na_allowed = models.BooleanField(_("N/A allowed"), default=False)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("requirement")
+        verbose_name_plural = _("requirements")
+        ordering = ["model", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "code"], name="requirement_unique_code"),
+            models.CheckConstraint(condition=~Q(mandatory=True, na_allowed=True), name="requirement_mandatory_no_na"),
+            models.CheckConstraint(condition=Q(level__gte=1, level__lte=5), name="requirement_level_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def text(self) -> str:
+        return _pick(self.text_zh, self.text_en)
+
+    @property
+    def evidence(self) -> str:
+        return _pick(self.evidence_zh, self.evidence_en)
+
+
+class EligibilityCondition(models.Model):
+    model = models.ForeignKey(EvaluationModel, on_delete=models.CASCADE, related_name="conditions")
+    code = models.CharField(_("code"), max_length=60)
+    text_zh = models.TextField(_("condition (Chinese)"))
+    text_en = models.TextField(_("condition (English)"))
+    blocks_from_level = models.PositiveSmallIntegerField(_("blocks from level"))
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("eligibility condition")
+        verbose_name_plural = _("eligibility conditions")
+        ordering = ["model", "position"]
+        constraints = [models.UniqueConstraint(fields=["model", "code"], name="condition_unique_code")]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def text(self) -> str:
+        return _pick(self.text_zh, self.text_en)
+
+
+class Evaluation(TimeStampedModel):
+    """An enterprise's evaluation on one model version: for now its self-assessment."""
+
+    scope_path = "enterprise__"
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("enterprise")
+    )
+    model = models.ForeignKey(
+        EvaluationModel, on_delete=models.PROTECT, related_name="evaluations", verbose_name=_("evaluation model")
+    )
+    cycle = models.PositiveSmallIntegerField(_("cycle (year)"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=EvaluationStatus.choices, default=EvaluationStatus.DRAFT
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    self_level = models.PositiveSmallIntegerField(_("self-assessed level"), null=True, blank=True)
+    self_score = models.DecimalField(_("self-assessed score S"), max_digits=6, decimal_places=4, null=True, blank=True)
+    self_result = models.JSONField(_("self-assessment result"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["-cycle", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "cycle"], name="evaluation_one_per_enterprise_cycle")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.cycle}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluations:evaluation_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == EvaluationStatus.DRAFT
+
+
+class Answer(models.Model):
+    """The enterprise's own rating of one requirement, saved as it is changed."""
+
+    scope_path = "evaluation__enterprise__"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="answers")
+    requirement = models.ForeignKey(Requirement, on_delete=models.PROTECT, related_name="answers")
+    rating = models.CharField(_("rating"), max_length=4, choices=RATING_CHOICES, blank=True)
+    na_reason = models.TextField(_("reason for N/A"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [models.UniqueConstraint(fields=["evaluation", "requirement"], name="answer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.requirement_id}: {self.rating or '—'}"
+
+
+class EligibilityAnswer(models.Model):
+    scope_path = "evaluation__enterprise__"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="eligibility_answers")
+    condition = models.ForeignKey(EligibilityCondition, on_delete=models.PROTECT, related_name="answers")
+    holds = models.BooleanField(_("holds"))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("eligibility answer")
+        verbose_name_plural = _("eligibility answers")
+        constraints = [models.UniqueConstraint(fields=["evaluation", "condition"], name="eligibilityanswer_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.condition_id}: {self.holds}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    return f"evidence/{instance.evaluation_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Evidence(models.Model):
+    """A file supporting an indicator's answers; stored under its SHA-256, served only through a scoped view."""
+
+    scope_path = "evaluation__enterprise__"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["indicator", "original_name", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} (v{self.version})"
+
+
+class StatusChange(models.Model):
+    """One row per lifecycle transition: who, when, from what to what, why."""
+
+    scope_path = "evaluation__enterprise__"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status}"

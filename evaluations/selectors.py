@@ -1,0 +1,127 @@
+"""Reads for evaluation models and evaluations. Enterprise data goes through accounts.scoping."""
+
+from dataclasses import asdict
+from functools import lru_cache
+
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
+
+from accounts.models import User
+from accounts.scoping import get_scoped_or_404, scope
+from evaluations import scoring
+from evaluations.models import (
+    Answer,
+    Dimension,
+    EligibilityAnswer,
+    Evaluation,
+    EvaluationModel,
+    Evidence,
+    Indicator,
+)
+
+
+def model_list() -> QuerySet[EvaluationModel]:
+    """The active model versions, newest first within each code."""
+    return EvaluationModel.objects.filter(is_active=True).order_by("code", "-imported_at")
+
+
+def model_latest(*, code: str) -> EvaluationModel | None:
+    return model_list().filter(code=code).first()
+
+
+def model_structure(*, model: EvaluationModel) -> EvaluationModel:
+    """The model with dimensions → indicators → requirements and conditions prefetched (five queries)."""
+    return EvaluationModel.objects.prefetch_related(
+        Prefetch(
+            "dimensions",
+            queryset=Dimension.objects.prefetch_related(
+                Prefetch("indicators", queryset=Indicator.objects.prefetch_related("requirements"))
+            ),
+        ),
+        "conditions",
+    ).get(pk=model.pk)
+
+
+@lru_cache(maxsize=32)
+def _spec(model_pk: int) -> scoring.ModelSpec:
+    # Model versions never change after import, so the spec of a pk can be kept for the life of the process.
+    model = model_structure(model=EvaluationModel(pk=model_pk))
+    dimensions, indicators, requirements = [], [], []
+    for dimension in model.dimensions.all():
+        dimensions.append(scoring.Dimension(code=dimension.code, weight=float(dimension.weight)))
+        for indicator in dimension.indicators.all():
+            indicators.append(
+                scoring.Indicator(code=indicator.code, dimension=dimension.code, weight=float(indicator.weight))
+            )
+            requirements.extend(
+                scoring.Requirement(
+                    code=r.code, indicator=indicator.code, level=r.level, mandatory=r.mandatory, na_allowed=r.na_allowed
+                )
+                for r in indicator.requirements.all()
+            )
+    conditions = [
+        scoring.EligibilityCondition(code=c.code, blocks_from_level=c.blocks_from_level) for c in model.conditions.all()
+    ]
+    return scoring.ModelSpec(
+        code=model.code,
+        dimensions=tuple(dimensions),
+        indicators=tuple(indicators),
+        requirements=tuple(requirements),
+        conditions=tuple(conditions),
+        threshold=float(model.threshold),
+    )
+
+
+def model_spec(*, model: EvaluationModel) -> scoring.ModelSpec:
+    return _spec(model.pk)
+
+
+def evaluation_list(*, user: User) -> QuerySet[Evaluation]:
+    return scope(user, Evaluation.objects.select_related("enterprise__region", "model"))
+
+
+def evaluation_get(*, user: User, pk: int, request: HttpRequest | None = None) -> Evaluation:
+    queryset = Evaluation.objects.select_related("enterprise__region", "enterprise__industry", "model")
+    return get_scoped_or_404(user, queryset, request=request, pk=pk)
+
+
+def evaluation_inputs(*, evaluation: Evaluation) -> tuple[dict[str, scoring.Rating], dict[str, bool]]:
+    """The engine's input for an evaluation: ratings by requirement code, eligibility by condition code."""
+    ratings = {
+        code: (scoring.NA if rating == scoring.NA else float(rating))
+        for code, rating in Answer.objects.filter(evaluation=evaluation)
+        .exclude(rating="")
+        .values_list("requirement__code", "rating")
+    }
+    eligibility = dict(EligibilityAnswer.objects.filter(evaluation=evaluation).values_list("condition__code", "holds"))
+    return ratings, eligibility
+
+
+def evaluation_estimate(*, evaluation: Evaluation) -> scoring.Result:
+    ratings, eligibility = evaluation_inputs(evaluation=evaluation)
+    return scoring.score(model_spec(model=evaluation.model), ratings, eligibility)
+
+
+def evaluation_progress(*, evaluation: Evaluation) -> dict[str, int]:
+    total = len(model_spec(model=evaluation.model).requirements)
+    answered = Answer.objects.filter(evaluation=evaluation).exclude(rating="").count()
+    return {"answered": answered, "total": total}
+
+
+def evidence_for(*, evaluation: Evaluation) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(evaluation=evaluation).select_related("indicator")
+
+
+def evidence_get(*, user: User, evaluation: Evaluation, pk: int, request: HttpRequest | None = None) -> Evidence:
+    return get_scoped_or_404(user, Evidence.objects.filter(evaluation=evaluation), request=request, pk=pk)
+
+
+def result_as_dict(result: scoring.Result, *, model: EvaluationModel) -> dict:
+    """The engine's result as JSON-ready data (keys are strings), with the level's name in the reader's language."""
+    data = asdict(result)
+    data["level_name"] = model.level_name(result.level)
+    data["level_scores"] = {str(level): value for level, value in result.level_scores.items()}
+    data["dimension_scores"] = {
+        code: {str(level): value for level, value in scores.items()} for code, scores in result.dimension_scores.items()
+    }
+    return data

@@ -1,0 +1,306 @@
+"""Writes for evaluation models and self-assessments."""
+
+import hashlib
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.choices import ENTERPRISE_ROLES, AuditAction
+from accounts.models import User
+from accounts.services import audit_record
+from core.exceptions import DomainError, NotPermitted
+from enterprises.choices import VerificationStatus
+from enterprises.models import Enterprise
+from evaluations import file_types, model_file, selectors
+from evaluations.choices import EvaluationStatus
+from evaluations.model_file import ModelFileError
+from evaluations.models import (
+    Answer,
+    Dimension,
+    EligibilityAnswer,
+    EligibilityCondition,
+    Evaluation,
+    EvaluationModel,
+    Evidence,
+    Indicator,
+    Requirement,
+    StatusChange,
+)
+
+RATING_VALUES = {"1", "0.8", "0.5", "0", "na"}
+
+
+class EvaluationError(DomainError):
+    default_code = "evaluation_error"
+
+
+# --- Models ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def evaluation_model_import(*, data: dict, by: User | None = None) -> EvaluationModel:
+    """Import a model version from checked file data. Importing the same version again is a no-op."""
+    model_file.check(data)
+    data = json.loads(json.dumps(data))  # as it will be stored (JSON keys are text), so re-imports compare equal
+    code, version = str(data["code"]).strip(), str(data["version"]).strip()
+    existing = EvaluationModel.objects.filter(code=code, version=version).first()
+    if existing is not None:
+        if existing.source == data:
+            return existing
+        raise ModelFileError(
+            [
+                _("Version {version} of {code} exists with different content; give the new file a new version.").format(
+                    version=version, code=code
+                )
+            ]
+        )
+    model = EvaluationModel.objects.create(
+        code=code,
+        version=version,
+        name_zh=data["name"]["zh"],
+        name_en=data["name"]["en"],
+        description_zh=(data.get("description") or {}).get("zh", ""),
+        description_en=(data.get("description") or {}).get("en", ""),
+        threshold=Decimal(str(data.get("threshold", 0.8))),
+        levels=data["levels"],
+        rating_scale=data.get("rating_scale") or model_file.DEFAULT_RATING_SCALE,
+        source=data,
+        imported_by=by,
+    )
+    requirements, position = [], 0
+    for d_position, d in enumerate(data["dimensions"]):
+        dimension = Dimension.objects.create(
+            model=model,
+            code=d["code"],
+            name_zh=d["name"]["zh"],
+            name_en=d["name"]["en"],
+            weight=Decimal(str(d["weight"])),
+            position=d_position,
+        )
+        for i in d["indicators"]:
+            position += 1
+            diagnosis = {str(level): text for level, text in (i.get("diagnosis") or {}).items()}
+            indicator = Indicator.objects.create(
+                model=model,
+                dimension=dimension,
+                code=model_file.indicator_code(code, d["code"], i["code"]),
+                short_code=i["code"],
+                name_zh=i["name"]["zh"],
+                name_en=i["name"]["en"],
+                weight=Decimal(str(i["weight"])),
+                advice_zh=(i.get("advice") or {}).get("zh", ""),
+                advice_en=(i.get("advice") or {}).get("en", ""),
+                diagnosis=diagnosis,
+                position=position,
+            )
+            for r in sorted(i["requirements"], key=lambda r: r["level"]):
+                requirements.append(
+                    Requirement(
+                        model=model,
+                        indicator=indicator,
+                        code=model_file.requirement_code(code, d["code"], i["code"], r["level"]),
+                        level=r["level"],
+                        text_zh=r["text"]["zh"],
+                        text_en=r["text"]["en"],
+                        evidence_zh=(r.get("evidence") or {}).get("zh", ""),
+                        evidence_en=(r.get("evidence") or {}).get("en", ""),
+                        mandatory=bool(r.get("mandatory")),
+                        na_allowed=bool(r.get("na_allowed")),
+                        position=len(requirements),
+                    )
+                )
+    Requirement.objects.bulk_create(requirements)
+    EligibilityCondition.objects.bulk_create(
+        EligibilityCondition(
+            model=model,
+            code=model_file.condition_code(code, c["code"]),
+            text_zh=c["text"]["zh"],
+            text_en=c["text"]["en"],
+            blocks_from_level=c["blocks_from_level"],
+            position=n,
+        )
+        for n, c in enumerate(data.get("eligibility_conditions") or [])
+    )
+    audit_record(action=AuditAction.CREATE, actor=by, target=model, details={"version": version})
+    return model
+
+
+# --- Self-assessment ------------------------------------------------------------------------------------
+
+
+def _require_member(user: User, enterprise: Enterprise) -> None:
+    if not any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise.pk for m in user.active_memberships):
+        raise NotPermitted(_("Only the enterprise's own members fill in its self-assessment."))
+
+
+def _require_draft(evaluation: Evaluation) -> None:
+    if evaluation.status != EvaluationStatus.DRAFT:
+        raise EvaluationError(
+            _("This self-assessment was submitted and is frozen; it can change only if it is returned."),
+            code="not_draft",
+        )
+
+
+def _history(evaluation: Evaluation, *, to: str, by: User, reason: str = "", previous: str = "") -> None:
+    StatusChange.objects.create(evaluation=evaluation, from_status=previous, to_status=to, by=by, reason=reason)
+
+
+@transaction.atomic
+def evaluation_start(
+    *, enterprise: Enterprise, by: User, cycle: int | None = None, request: HttpRequest | None = None
+) -> Evaluation:
+    """Open a self-assessment for this cycle on the newest active model version (one per enterprise and cycle)."""
+    _require_member(by, enterprise)
+    if enterprise.status != VerificationStatus.VERIFIED:
+        raise EvaluationError(_("The enterprise must be verified by its authority first."), code="not_verified")
+    cycle = cycle or timezone.localdate().year
+    if Evaluation.objects.filter(enterprise=enterprise, cycle=cycle).exists():
+        raise EvaluationError(
+            _("Your enterprise already has a self-assessment for {cycle}.").format(cycle=cycle), code="exists"
+        )
+    model = selectors.model_latest(code=settings.EVALUATION_MODEL_CODE)
+    if model is None:
+        raise EvaluationError(_("No evaluation model is loaded yet."), code="no_model")
+    evaluation = Evaluation.objects.create(enterprise=enterprise, model=model, cycle=cycle, started_by=by)
+    _history(evaluation, to=EvaluationStatus.DRAFT, by=by)
+    audit_record(action=AuditAction.CREATE, actor=by, request=request, target=evaluation)
+    return evaluation
+
+
+@transaction.atomic
+def answer_save(
+    *,
+    evaluation: Evaluation,
+    requirement_code: str,
+    rating: str,
+    by: User,
+    na_reason: str = "",
+    comment: str = "",
+    request: HttpRequest | None = None,
+) -> Answer:
+    """Save one answer as the user changes it. ``rating`` "" clears it. Nothing is saved if anything is wrong."""
+    _require_member(by, evaluation.enterprise)
+    _require_draft(evaluation)
+    requirement = Requirement.objects.filter(model=evaluation.model, code=requirement_code).first()
+    if requirement is None:
+        raise ValidationError(
+            {"requirement": _("{code} is not a requirement of this evaluation's model.").format(code=requirement_code)}
+        )
+    rating = str(rating).strip()
+    errors = {}
+    if rating and rating not in RATING_VALUES:
+        errors["rating"] = _("{value} is not on the rating scale (1, 0.8, 0.5, 0 or N/A).").format(value=rating)
+    elif rating == "na" and not requirement.na_allowed:
+        errors["rating"] = _("N/A is not allowed for this requirement.")
+    elif rating == "na" and not na_reason.strip():
+        errors["na_reason"] = _("Say why the requirement does not apply.")
+    if errors:
+        raise ValidationError(errors)
+    answer = Answer.objects.filter(evaluation=evaluation, requirement=requirement).first()
+    previous = answer.rating if answer else ""
+    if answer is None:
+        answer = Answer(evaluation=evaluation, requirement=requirement)
+    answer.rating, answer.na_reason, answer.comment, answer.updated_by = (
+        rating,
+        na_reason.strip() if rating == "na" else "",
+        comment.strip(),
+        by,
+    )
+    answer.save()
+    if previous != rating:
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=by,
+            request=request,
+            target=evaluation,
+            details={"requirement": requirement.code, "from": previous, "to": rating},
+        )
+    return answer
+
+
+@transaction.atomic
+def eligibility_save(
+    *, evaluation: Evaluation, condition_code: str, holds: bool, by: User, request: HttpRequest | None = None
+) -> EligibilityAnswer:
+    _require_member(by, evaluation.enterprise)
+    _require_draft(evaluation)
+    condition = EligibilityCondition.objects.filter(model=evaluation.model, code=condition_code).first()
+    if condition is None:
+        raise ValidationError({"condition": _("{code} is not a condition of this model.").format(code=condition_code)})
+    answer, _created = EligibilityAnswer.objects.update_or_create(
+        evaluation=evaluation, condition=condition, defaults={"holds": holds}
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        target=evaluation,
+        details={"condition": condition.code, "holds": holds},
+    )
+    return answer
+
+
+@transaction.atomic
+def evidence_upload(
+    *, evaluation: Evaluation, indicator_code: str, upload: UploadedFile, by: User, request: HttpRequest | None = None
+) -> Evidence:
+    """Keep an evidence file: type checked by content, size limited, stored under its SHA-256, versioned by name."""
+    _require_member(by, evaluation.enterprise)
+    _require_draft(evaluation)
+    indicator = Indicator.objects.filter(model=evaluation.model, code=indicator_code).first()
+    if indicator is None:
+        raise ValidationError({"indicator": _("{code} is not an indicator of this model.").format(code=indicator_code)})
+    content_type = file_types.check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    name = file_types.safe_name(upload.name)
+    version = Evidence.objects.filter(evaluation=evaluation, indicator=indicator, original_name=name).count() + 1
+    evidence = Evidence(
+        evaluation=evaluation,
+        indicator=indicator,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        version=version,
+        uploaded_by=by,
+    )
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    audit_record(
+        action=AuditAction.CREATE, actor=by, request=request, target=evidence, details={"sha256": evidence.sha256}
+    )
+    return evidence
+
+
+@transaction.atomic
+def evaluation_submit(*, evaluation: Evaluation, by: User, request: HttpRequest | None = None) -> Evaluation:
+    """Freeze the self-assessment and record its score; a history row says who and when."""
+    _require_member(by, evaluation.enterprise)
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    _require_draft(evaluation)
+    result = selectors.evaluation_estimate(evaluation=evaluation)
+    evaluation.status = EvaluationStatus.SUBMITTED
+    evaluation.submitted_at = timezone.now()
+    evaluation.self_level = result.level
+    evaluation.self_score = Decimal(str(round(result.score, 4)))
+    evaluation.self_result = selectors.result_as_dict(result, model=evaluation.model)
+    evaluation.save(update_fields=["status", "submitted_at", "self_level", "self_score", "self_result", "updated_at"])
+    _history(evaluation, previous=EvaluationStatus.DRAFT, to=EvaluationStatus.SUBMITTED, by=by)
+    audit_record(
+        action=AuditAction.STATE_CHANGE,
+        actor=by,
+        request=request,
+        target=evaluation,
+        details={"from": EvaluationStatus.DRAFT, "to": EvaluationStatus.SUBMITTED, "level": result.level},
+    )
+    return evaluation

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from evaluations import views
+
+app_name = "evaluations"
+
+urlpatterns = [
+    path("", views.EvaluationListView.as_view(), name="evaluation_list"),
+    path("self-diagnosis/", views.SelfDiagnosisView.as_view(), name="self_diagnosis"),
+    path("models/<str:code>/", views.ModelDetailView.as_view(), name="model_detail"),
+    path("<int:pk>/", views.EvaluationDetailView.as_view(), name="evaluation_detail"),
+    path("<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="evidence_upload"),
+    path("<int:pk>/evidence/<int:evidence_pk>/", views.EvidenceDownloadView.as_view(), name="evidence_download"),
+    path("<int:pk>/review/", views.EvaluationReviewView.as_view(), name="evaluation_review"),
+    path("<int:pk>/result/", views.EvaluationResultView.as_view(), name="evaluation_result"),
+]
