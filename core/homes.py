@@ -2,6 +2,7 @@
 
 from accounts.choices import Role
 from enterprises import selectors as enterprise_selectors
+from evaluations import selectors as evaluation_selectors
 
 
 def home_context(*, user, role: str | None) -> dict:
@@ -14,6 +15,7 @@ def home_context(*, user, role: str | None) -> dict:
         enterprise = enterprise_selectors.enterprise_of(user)
         return {
             "enterprise": enterprise,
+            "assessment": evaluation_selectors.enterprise_status(enterprise=enterprise),
             "is_admin": role == Role.ENTERPRISE_ADMIN,
             "member_count": enterprise.memberships.filter(is_active=True).count(),
             "supplier_count": enterprise.supplier_links.count(),
@@ -25,12 +27,14 @@ def home_context(*, user, role: str | None) -> dict:
         return {
             "authority": enterprise_selectors.authority_of(user),
             "counts": enterprise_selectors.enterprise_counts(user=user),
+            "assessments": evaluation_selectors.evaluation_counts(user=user),
             "pending_claims": enterprise_selectors.claim_list(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
         }
     if role in (Role.NATIONAL, Role.PLATFORM_ADMIN):
         return {
             "counts": enterprise_selectors.enterprise_counts(user=user),
+            "assessments": evaluation_selectors.evaluation_counts(user=user),
             "by_province": enterprise_selectors.enterprises_by_province(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
         }

@@ -4,10 +4,38 @@ Choosing descriptor m for an indicator reads as "our practice matches level m": 
 m count as fully met and those above as not met. Nothing is stored.
 """
 
+from django.core import signing
+
 from evaluations import scoring
 from evaluations.models import EvaluationModel
 
 WEAKEST = 5
+TOKEN_SALT = "qualitypath.self-diagnosis"  # noqa: S105 - a signing namespace, not a secret
+TOKEN_MAX_AGE = 30 * 24 * 3600  # a visitor may register, be verified and come back within a month
+
+
+def diagnosis_token(*, model: EvaluationModel, chosen: dict[str, int]) -> str:
+    """A signed, self-contained record of the answers (indicator code → level), kept only by the visitor."""
+    return signing.dumps({"model": model.code, "choices": chosen}, salt=TOKEN_SALT, compress=True)
+
+
+def read_diagnosis_token(token: str) -> dict | None:
+    try:
+        return signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+
+
+def prefill_ratings(*, model: EvaluationModel, choices: dict[str, int]) -> dict[str, str]:
+    """Ratings implied by diagnosis answers: requirements up to the chosen level met, those above not met."""
+    ratings = {}
+    for indicator in model.indicators.prefetch_related("requirements"):
+        level = choices.get(indicator.code)
+        if level is None:
+            continue
+        for requirement in indicator.requirements.all():
+            ratings[requirement.code] = "1" if requirement.level <= level else "0"
+    return ratings
 
 
 def diagnose(*, model: EvaluationModel, spec: scoring.ModelSpec, choices: dict[str, str]) -> dict:
@@ -37,6 +65,7 @@ def diagnose(*, model: EvaluationModel, spec: scoring.ModelSpec, choices: dict[s
     )
     return {
         "missing": [],
+        "token": diagnosis_token(model=model, chosen={i.code: chosen[i.pk] for i in indicators}),
         "result": result,
         "level_name": model.level_name(result.level),
         "weakest": [

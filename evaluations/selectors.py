@@ -43,8 +43,10 @@ def model_structure(*, model: EvaluationModel) -> EvaluationModel:
 
 
 @lru_cache(maxsize=32)
-def _spec(model_pk: int) -> scoring.ModelSpec:
-    # Model versions never change after import, so the spec of a pk can be kept for the life of the process.
+def _spec(model_pk: int, imported_at) -> scoring.ModelSpec:
+    # Model versions never change after import, so a spec can be kept for the life of the process. The import
+    # time is part of the key so that a database that reuses a primary key (SQLite after a rollback) never
+    # gets another version's spec.
     model = model_structure(model=EvaluationModel(pk=model_pk))
     dimensions, indicators, requirements = [], [], []
     for dimension in model.dimensions.all():
@@ -73,7 +75,7 @@ def _spec(model_pk: int) -> scoring.ModelSpec:
 
 
 def model_spec(*, model: EvaluationModel) -> scoring.ModelSpec:
-    return _spec(model.pk)
+    return _spec(model.pk, model.imported_at)
 
 
 def evaluation_list(*, user: User) -> QuerySet[Evaluation]:
@@ -125,3 +127,27 @@ def result_as_dict(result: scoring.Result, *, model: EvaluationModel) -> dict:
         code: {str(level): value for level, value in scores.items()} for code, scores in result.dimension_scores.items()
     }
     return data
+
+
+def enterprise_status(*, enterprise) -> dict:
+    """What the enterprise's home needs: this cycle's self-assessment (if any) and the latest submitted one."""
+    from django.utils import timezone
+
+    cycle = timezone.localdate().year
+    evaluations = list(Evaluation.objects.filter(enterprise=enterprise).select_related("model").order_by("-cycle")[:5])
+    current = next((e for e in evaluations if e.cycle == cycle), None)
+    latest = next((e for e in evaluations if e.status == "submitted"), None)
+    progress = evaluation_progress(evaluation=current) if current and current.is_editable else None
+    return {"cycle": cycle, "current": current, "latest": latest, "progress": progress}
+
+
+def evaluation_counts(*, user: User) -> dict[str, int]:
+    """Self-assessments in ``user``'s scope this year: started and submitted (one query)."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    return (
+        evaluation_list(user=user)
+        .filter(cycle=timezone.localdate().year)
+        .aggregate(started=Count("pk"), submitted=Count("pk", filter=Q(status="submitted")))
+    )

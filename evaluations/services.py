@@ -175,6 +175,31 @@ def evaluation_start(
 
 
 @transaction.atomic
+def evaluation_start_from_diagnosis(
+    *, enterprise: Enterprise, by: User, choices: dict[str, int], request: HttpRequest | None = None
+) -> Evaluation:
+    """Start this cycle's self-assessment with the answers a self-diagnosis implied, to be checked one by one."""
+    from evaluations.diagnosis import prefill_ratings
+
+    evaluation = evaluation_start(enterprise=enterprise, by=by, request=request)
+    ratings = prefill_ratings(model=evaluation.model, choices=choices)
+    requirements = dict(evaluation.model.requirements.values_list("code", "pk"))
+    note = _("Prefilled from the self-diagnosis; check it.")
+    Answer.objects.bulk_create(
+        Answer(evaluation=evaluation, requirement_id=requirements[code], rating=rating, comment=note, updated_by=by)
+        for code, rating in ratings.items()
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        target=evaluation,
+        details={"prefilled_from": "self-diagnosis", "answers": len(ratings)},
+    )
+    return evaluation
+
+
+@transaction.atomic
 def answer_save(
     *,
     evaluation: Evaluation,

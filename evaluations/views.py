@@ -14,7 +14,7 @@ from core.exceptions import DomainError
 from enterprises.selectors import enterprise_of
 from evaluations import selectors, services
 from evaluations.choices import RATING_CHOICES
-from evaluations.diagnosis import diagnose
+from evaluations.diagnosis import diagnose, read_diagnosis_token
 from evaluations.forms import EvidenceForm
 
 
@@ -35,9 +35,11 @@ class EvaluationListView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
+        token = self.request.GET.get("diagnosis", "")
         return super().get_context_data(
             evaluations=selectors.evaluation_list(user=user)[:100],
             can_start=user.has_role(*ENTERPRISE_ROLES),
+            diagnosis_token=token if token and read_diagnosis_token(token) else "",
             **kwargs,
         )
 
@@ -45,8 +47,14 @@ class EvaluationListView(LoginRequiredMixin, TemplateView):
         enterprise = enterprise_of(request.user)
         if enterprise is None:
             raise Http404
+        diagnosis = read_diagnosis_token(request.POST.get("diagnosis", "")) if request.POST.get("diagnosis") else None
         try:
-            evaluation = services.evaluation_start(enterprise=enterprise, by=request.user, request=request)
+            if diagnosis is not None:
+                evaluation = services.evaluation_start_from_diagnosis(
+                    enterprise=enterprise, by=request.user, choices=diagnosis["choices"], request=request
+                )
+            else:
+                evaluation = services.evaluation_start(enterprise=enterprise, by=request.user, request=request)
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("evaluations:evaluation_list")

@@ -28,6 +28,16 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """A request in Chinese leaves its language active in the thread; every test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def shenzhen_enterprise(db):
     return EnterpriseFactory(region_id="440300", name_zh="深圳精工电子有限公司")

@@ -239,3 +239,53 @@ def test_self_diagnosis_lists_unanswered_questions(client, qmc):
     response = client.post(reverse("evaluations:self_diagnosis"), {f"q-{first.pk}": "2"})
     assert response.status_code == 400
     assert len(response.context["missing"]) == qmc.indicators.count() - 1
+
+
+@pytest.mark.django_db
+def test_a_self_diagnosis_becomes_a_prefilled_draft_after_login(client, alice, qmc):
+    indicators = list(qmc.indicators.all())
+    answers = {f"q-{i.pk}": "2" for i in indicators}
+    outcome = client.post(reverse("evaluations:self_diagnosis"), answers).context["outcome"]
+    link = f"{reverse('evaluations:evaluation_list')}?diagnosis={outcome['token']}"
+    assert client.get(link).status_code == 302  # anonymous: log in first, the link survives as ?next=
+    client.force_login(alice)
+    page = client.get(link)
+    assert page.context["diagnosis_token"] == outcome["token"]
+    response = client.post(reverse("evaluations:evaluation_list"), {"diagnosis": outcome["token"]})
+    assert response.status_code == 302
+    evaluation = alice.memberships.get().enterprise.evaluations.get()
+    ratings = dict(evaluation.answers.values_list("requirement__level", "rating").distinct())
+    assert ratings[1] == "1"
+    assert ratings[2] == "1"
+    assert ratings[3] == "0"
+    assert evaluation.answers.count() == qmc.requirements.count()
+
+
+@pytest.mark.django_db
+def test_a_forged_diagnosis_token_is_ignored(client, alice, qmc):
+    client.force_login(alice)
+    client.post(reverse("evaluations:evaluation_list"), {"diagnosis": "forged:token"})
+    evaluation = alice.memberships.get().enterprise.evaluations.get()
+    assert not evaluation.answers.exists()
+
+
+@pytest.mark.django_db
+def test_enterprise_home_leads_to_the_self_assessment(client, alice, qmc):
+    client.force_login(alice)
+    home = client.get(reverse("home"), headers={"Accept-Language": "en"})
+    assert "Start the self-assessment" in home.text
+    client.post(reverse("evaluations:evaluation_list"))
+    home = client.get(reverse("home"), headers={"Accept-Language": "en"})
+    assert "Continue the self-assessment" in home.text
+    assert f"0 of {qmc.requirements.count()}" in home.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("language", "text"), [("en", "Quality policy and objectives"), ("zh-CN", "质量方针与目标")])
+def test_the_model_page_is_public_and_bilingual(client, qmc, language, text):
+    page = client.get(
+        reverse("evaluations:model_detail", kwargs={"code": "QMC-2024"}), headers={"Accept-Language": language}
+    )
+    assert page.status_code == 200
+    assert text in page.text
+    assert "QMC-2024/D2/2.5/L3" in page.text
