@@ -21,3 +21,15 @@ def add_errors(form: forms.Form, exc: ValidationError | DomainError) -> None:
     else:
         for message in exc.messages:
             form.add_error(None, message)
+
+
+def report_errors(request, errors) -> None:
+    """Show a form's errors (or a ValidationError's messages) as page messages, for forms that redirect."""
+    from django.contrib import messages
+
+    if isinstance(errors, ValidationError):
+        found = errors.messages
+    else:
+        found = [error for field_errors in errors.values() for error in field_errors]
+    for message in found:
+        messages.error(request, message)

@@ -11,7 +11,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.choices import Role
 from core.exceptions import DomainError
-from core.forms import add_errors
+from core.forms import add_errors, report_errors
 from enterprises import selectors, services
 from enterprises.filters import EnterpriseFilterSet
 from enterprises.forms import ClaimDecisionForm, EnterpriseProfileForm, EnterpriseRegistrationForm, SupplierLinkForm
@@ -181,9 +181,7 @@ class ClaimDecideView(LoginRequiredMixin, View):
         claim = selectors.claim_get(user=request.user, pk=pk, request=request)
         form = ClaimDecisionForm(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            report_errors(request, form.errors)
             return redirect("enterprises:claim_list")
         try:
             services.claim_decide(

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from accounts.choices import ENTERPRISE_ROLES
 from core.exceptions import DomainError
+from core.forms import report_errors
 from enterprises.selectors import enterprise_of
 from evaluations import selectors, services
 from evaluations.choices import RATING_CHOICES
@@ -116,16 +117,13 @@ class EvidenceUploadView(LoginRequiredMixin, View):
                     request=request,
                 )
             except ValidationError as exc:
-                for message in exc.messages:
-                    messages.error(request, message)
+                report_errors(request, exc)
             except DomainError as exc:
                 messages.error(request, exc.message)
             else:
                 messages.success(request, _("{name} was kept as evidence.").format(name=item.original_name))
         else:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            report_errors(request, form.errors)
         url = evaluation.get_absolute_url() + (f"?dimension={dimension}" if dimension else "")
         return redirect(url + f"#ind-{form.data.get('indicator', '')}".replace("/", "-"))
 

@@ -61,31 +61,38 @@
     progress.querySelector("[data-score]").textContent = body.estimate.score.toFixed(2);
   }
 
-  function saveRequirement(box) {
+  function payload(box) {
     const checked = box.querySelector("input[type=radio]:checked");
-    const rating = checked ? checked.value : "";
-    const naBox = box.querySelector(".na-reason");
-    if (naBox) naBox.hidden = rating !== "na";
     const na = box.querySelector("input[name^=na-]");
     const comment = box.querySelector("input[name^=c-]");
-    if (rating === "na" && na && !na.value.trim()) {
-      na.focus();
+    return {
+      requirement: box.dataset.requirement,
+      rating: checked ? checked.value : "",
+      na_reason: na ? na.value : "",
+      comment: comment ? comment.value : "",
+    };
+  }
+
+  function saveRequirement(box) {
+    dirty.delete(box);
+    const data = payload(box);
+    const naBox = box.querySelector(".na-reason");
+    if (naBox) naBox.hidden = data.rating !== "na";
+    if (data.rating === "na" && !data.na_reason.trim()) {
+      box.querySelector("input[name^=na-]").focus();
       show(root.dataset.saving);
       return; // saved once the reason is typed
     }
-    post(root.dataset.answerUrl, {
-      requirement: box.dataset.requirement,
-      rating: rating,
-      na_reason: na ? na.value : "",
-      comment: comment ? comment.value : "",
-    }, box);
+    post(root.dataset.answerUrl, data, box);
   }
 
   const timers = new WeakMap();
+  const dirty = new Set();
   root.querySelectorAll("fieldset.requirement").forEach(function (box) {
     box.addEventListener("change", function () { saveRequirement(box); });
     box.querySelectorAll("input[type=text]").forEach(function (input) {
       input.addEventListener("input", function () {
+        dirty.add(box);
         clearTimeout(timers.get(box));
         timers.set(box, setTimeout(function () { saveRequirement(box); }, 700));
       });
@@ -96,6 +103,18 @@
       const checked = box.querySelector("input:checked");
       post(root.dataset.eligibilityUrl, {condition: box.dataset.condition, holds: checked.value === "true"}, box);
     });
+  });
+  // Typing not yet sent when the tab closes still reaches the server (a beacon survives the page).
+  window.addEventListener("pagehide", function () {
+    dirty.forEach(function (box) {
+      const data = payload(box);
+      if (data.rating === "na" && !data.na_reason.trim()) return;
+      const form = new FormData();
+      Object.entries(data).forEach(function (entry) { form.append(entry[0], entry[1]); });
+      form.append("csrfmiddlewaretoken", csrf);
+      navigator.sendBeacon(root.dataset.answerUrl, form);
+    });
+    dirty.clear();
   });
   window.addEventListener("beforeunload", function (event) {
     if (pending > 0) { event.preventDefault(); event.returnValue = ""; }

@@ -1,3 +1,5 @@
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -141,6 +143,16 @@ def test_self_assessment_saves_as_it_goes_survives_a_reload_and_submits(demo_sit
     page.reload()
     assert page.locator("fieldset.requirement input[type=radio]:checked").count() == 5
     assert Answer.objects.filter(evaluation=evaluation).exclude(rating="").count() == 5
+
+    # A comment typed just before leaving is still saved (the page sends it as it closes).
+    page.locator("fieldset.requirement").first.locator("input[name^=c-]").fill("见质量手册第3章")
+    page.goto(demo_site + "/")
+    for _ in range(50):
+        if Answer.objects.filter(evaluation=evaluation, comment="见质量手册第3章").exists():
+            break
+        time.sleep(0.1)
+    assert Answer.objects.filter(evaluation=evaluation, comment="见质量手册第3章").exists()
+    page.goto(f"{demo_site}/evaluations/{evaluation.pk}/")
 
     evidence = tmp_path / "质量手册.pdf"
     evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")

@@ -135,6 +135,11 @@ def test_schema_documents_every_router_endpoint(client):
         "/api/v1/authorities/",
         "/api/v1/enterprises/",
         "/api/v1/enterprises/{id}/",
+        "/api/v1/evaluation-models/",
+        "/api/v1/evaluation-models/{code}/",
+        "/api/v1/scoring/preview",
+        "/api/v1/evaluations/{id}/answers/",
+        "/api/v1/evaluations/{id}/eligibility/",
     ]:
         assert path in schema["paths"], path
 
