@@ -18,6 +18,8 @@ def _navigation(user) -> list[tuple[str, str]]:
         return items
     if user.has_role(*_SCOPED_ROLES):
         items.append((_("Enterprises"), reverse("enterprises:enterprise_list")))
+    if user.has_role(Role.AUTHORITY, Role.NATIONAL):
+        items.append((_("Submitted self-assessments"), reverse("evaluations:evaluation_queue")))
     if user.has_role(*_CLAIM_ROLES):
         items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
     if user.has_role(Role.PLATFORM_ADMIN):

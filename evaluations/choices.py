@@ -4,10 +4,11 @@ from django.utils.translation import pgettext_lazy
 
 
 class EvaluationStatus(models.TextChoices):
-    """The lifecycle of ARCHITECTURE §6; the self-assessment issue uses draft and submitted."""
+    """The lifecycle of ARCHITECTURE §6 (so far: the self-assessment and the authority's acceptance)."""
 
     DRAFT = "draft", pgettext_lazy("evaluation status", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("evaluation status", "Submitted")
+    ACCEPTED = "accepted", pgettext_lazy("evaluation status", "Accepted")
 
 
 RATING_CHOICES = [

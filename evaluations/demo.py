@@ -42,8 +42,27 @@ def seed_evaluations(*, rng: random.Random, enterprises: list[Enterprise], by: U
         if Evaluation.objects.filter(enterprise=enterprise, cycle=cycle).exists():
             continue
         evaluation = create_demo_evaluation(model, enterprise, cycle, by, ratings, submitted)
+        if submitted:
+            _authority_decision(evaluation, by=by, draw=rng.random())
         created += evaluation is not None
     return created
+
+
+def _authority_decision(evaluation: Evaluation, *, by: User, draw: float) -> None:
+    """About a third of the submitted ones are accepted by their authority, a few returned with a reason."""
+    if draw < 0.3:
+        target, reason = EvaluationStatus.ACCEPTED, ""
+    elif draw < 0.38:
+        target, reason = EvaluationStatus.DRAFT, "请补充1.7检验记录的佐证材料。Please add evidence for 1.7."
+    else:
+        return
+    StatusChange.objects.create(
+        evaluation=evaluation, from_status=evaluation.status, to_status=target, by=by, reason=reason or "demo data"
+    )
+    evaluation.status = target
+    if target == EvaluationStatus.DRAFT:
+        evaluation.submitted_at = None
+    evaluation.save(update_fields=["status", "submitted_at"])
 
 
 def create_demo_evaluation(

@@ -2,7 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -14,9 +14,10 @@ from core.exceptions import DomainError
 from core.forms import report_errors
 from enterprises.selectors import enterprise_of
 from evaluations import selectors, services
-from evaluations.choices import RATING_CHOICES
+from evaluations.choices import RATING_CHOICES, EvaluationStatus
 from evaluations.diagnosis import diagnose, read_diagnosis_token
 from evaluations.forms import EvidenceForm
+from evaluations.workflow import AUTHORITIES
 
 
 class ModelDetailView(TemplateView):
@@ -85,6 +86,7 @@ def _form_context(request, evaluation, dimension_code: str | None) -> dict:
         "estimate_name": model.level_name(estimate.level),
         "evidence_form": EvidenceForm(),
         "rating_choices": RATING_CHOICES,
+        "returned": evaluation.history.filter(to_status=EvaluationStatus.DRAFT).exclude(from_status="").last(),
     }
 
 
@@ -221,6 +223,49 @@ class EvaluationResultView(LoginRequiredMixin, View):
                 ],
             },
         )
+
+
+class EvaluationQueueView(LoginRequiredMixin, TemplateView):
+    """The authority's queue: submitted self-assessments in its area, to accept or return."""
+
+    template_name = "evaluations/evaluation_queue.html"
+
+    def get_context_data(self, **kwargs):
+        if not self.request.user.has_role(*AUTHORITIES):
+            raise PermissionDenied
+        return super().get_context_data(
+            evaluations=selectors.evaluation_list(user=self.request.user)
+            .filter(status=EvaluationStatus.SUBMITTED)
+            .select_related("enterprise__industry", "enterprise__region__parent")
+            .order_by("submitted_at"),
+            **kwargs,
+        )
+
+
+class EvaluationDecideView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request)
+        accept = request.POST.get("decision") == "accept"
+        try:
+            services.evaluation_review(
+                evaluation=evaluation,
+                accept=accept,
+                reason=request.POST.get("reason", ""),
+                by=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            report_errors(request, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            message = (
+                _("The self-assessment of {enterprise} was accepted.")
+                if accept
+                else _("The self-assessment of {enterprise} was returned with your reason.")
+            )
+            messages.success(request, message.format(enterprise=evaluation.enterprise.name))
+        return redirect("evaluations:evaluation_queue")
 
 
 class SelfDiagnosisView(TemplateView):

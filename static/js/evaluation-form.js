@@ -18,9 +18,17 @@
     return fields.length ? fields.join(" ") : (body.detail || "");
   }
 
-  async function post(url, payload, box) {
+  // Saves go out one at a time, in the order the user made them, so the progress shown is never stale.
+  let queue = Promise.resolve();
+
+  function post(url, payload, box) {
     pending += 1;
     show(root.dataset.saving);
+    queue = queue.then(function () { return send(url, payload, box); });
+    return queue;
+  }
+
+  async function send(url, payload, box) {
     const error = box.querySelector("[data-error]");
     try {
       const response = await fetch(url, {
