@@ -1,0 +1,88 @@
+"""Every route of the project is declared here with what an anonymous visitor gets.
+
+A new route without a line here fails the test, so nobody adds a page and forgets its protection. (The full
+role-by-route matrix comes with the security issue; this is its anonymous row.)
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PUBLIC, LOGIN, API_DENIED, METHOD = "public", "login", "api_denied", "method"
+
+# url name → (kwargs, what an anonymous GET gets)
+POLICY = {
+    "home": ({}, PUBLIC),
+    "healthz": ({}, PUBLIC),
+    "set_language": ({}, PUBLIC),
+    "accounts:login": ({}, PUBLIC),
+    "accounts:logout": ({}, METHOD),
+    "accounts:audit_log": ({}, LOGIN),
+    "enterprises:enterprise_list": ({}, LOGIN),
+    "enterprises:enterprise_register": ({}, PUBLIC),
+    "enterprises:claim_list": ({}, LOGIN),
+    "enterprises:claim_decide": ({"pk": 1}, LOGIN),
+    "enterprises:enterprise_detail": ({"pk": 1}, LOGIN),
+    "enterprises:enterprise_edit": ({"pk": 1}, LOGIN),
+    "enterprises:supplierlink_create": ({"pk": 1}, LOGIN),
+    "enterprises:supplierlink_delete": ({"pk": 1, "link_pk": 1}, LOGIN),
+    "evaluations:evaluation_list": ({}, LOGIN),
+    "evaluations:self_diagnosis": ({}, PUBLIC),
+    "evaluations:evaluation_queue": ({}, LOGIN),
+    "evaluations:evaluation_decide": ({"pk": 1}, LOGIN),
+    "evaluations:model_detail": ({"code": "QMC-2024"}, PUBLIC),
+    "evaluations:evaluation_detail": ({"pk": 1}, LOGIN),
+    "evaluations:evidence_upload": ({"pk": 1}, LOGIN),
+    "evaluations:evidence_download": ({"pk": 1, "evidence_pk": 1}, LOGIN),
+    "evaluations:evaluation_review": ({"pk": 1}, LOGIN),
+    "evaluations:evaluation_result": ({"pk": 1}, LOGIN),
+    "api:api-root": ({}, PUBLIC),
+    "api:region-list": ({}, PUBLIC),
+    "api:region-detail": ({"pk": "440300"}, PUBLIC),
+    "api:industry-list": ({}, PUBLIC),
+    "api:industry-detail": ({"pk": "39"}, PUBLIC),
+    "api:authority-list": ({}, PUBLIC),
+    "api:authority-detail": ({"pk": "GD"}, PUBLIC),
+    "api:enterprise-list": ({}, API_DENIED),
+    "api:enterprise-detail": ({"pk": 1}, API_DENIED),
+    "api:evaluation-model-list": ({}, PUBLIC),
+    "api:evaluation-model-detail": ({"code": "QMC-2024"}, PUBLIC),
+    "api:auth_token": ({}, METHOD),
+    "api:scoring_preview": ({}, METHOD),
+    "api:evaluation_answer": ({"pk": 1}, API_DENIED),
+    "api:evaluation_eligibility": ({"pk": 1}, API_DENIED),
+    "api:schema": ({}, PUBLIC),
+    "api:docs": ({}, PUBLIC),
+}
+
+
+def _route_names(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the Django admin guards itself (staff only)
+            yield from _route_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_route_has_a_policy():
+    assert set(_route_names()) - set(POLICY) == set()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_anonymous_visitors_get_what_the_policy_says(client, name):
+    kwargs, expected = POLICY[name]
+    response = client.get(reverse(name, kwargs=kwargs))
+    if expected == PUBLIC:
+        assert response.status_code in (200, 302), response.status_code
+        if response.status_code == 302:
+            assert "/accounts/login/" not in response.url
+    elif expected == LOGIN:
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("accounts:login"))
+    elif expected == API_DENIED:
+        assert response.status_code == 403
+        assert response.json()["code"] == "not_authenticated"
+    else:
+        assert response.status_code == 405
