@@ -16,6 +16,7 @@ class Role(models.TextChoices):
 
 
 ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER})
+INSTITUTION_ROLES = frozenset({Role.ASSESSOR, Role.INSTITUTION_ADMIN})
 # The order in which a user's home page is chosen when one person holds several roles.
 ROLE_PRIORITY = [
     Role.PLATFORM_ADMIN,

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import ENTERPRISE_ROLES, ROLE_PRIORITY, AuditAction, Role
+from accounts.choices import ENTERPRISE_ROLES, INSTITUTION_ROLES, ROLE_PRIORITY, AuditAction, Role
 from core.exceptions import DomainError
 
 
@@ -28,7 +28,7 @@ class User(AbstractUser):
         """The user's active memberships, loaded once per request (the scoping layer reads them)."""
         return list(
             self.memberships.filter(is_active=True)
-            .select_related("enterprise", "authority")
+            .select_related("enterprise", "authority", "institution")
             .prefetch_related("authority__regions", "authority__excluded_regions")
         )
 
@@ -70,6 +70,14 @@ class Membership(models.Model):
         related_name="memberships",
         verbose_name=_("authority"),
     )
+    institution = models.ForeignKey(
+        "evaluations.Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("evaluation institution"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -83,11 +91,22 @@ class Membership(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=sorted(ENTERPRISE_ROLES), enterprise__isnull=False, authority__isnull=True)
-                    | Q(role=Role.AUTHORITY, authority__isnull=False, enterprise__isnull=True)
+                    Q(
+                        role__in=sorted(ENTERPRISE_ROLES),
+                        enterprise__isnull=False,
+                        authority__isnull=True,
+                        institution__isnull=True,
+                    )
+                    | Q(role=Role.AUTHORITY, authority__isnull=False, enterprise__isnull=True, institution__isnull=True)
+                    | Q(
+                        role__in=sorted(INSTITUTION_ROLES),
+                        institution__isnull=False,
+                        enterprise__isnull=True,
+                        authority__isnull=True,
+                    )
                     | (
-                        ~Q(role__in=[*sorted(ENTERPRISE_ROLES), Role.AUTHORITY])
-                        & Q(enterprise__isnull=True, authority__isnull=True)
+                        ~Q(role__in=[*sorted(ENTERPRISE_ROLES), Role.AUTHORITY, *sorted(INSTITUTION_ROLES)])
+                        & Q(enterprise__isnull=True, authority__isnull=True, institution__isnull=True)
                     )
                 ),
                 name="membership_target_matches_role",
@@ -95,7 +114,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = self.enterprise or self.authority
+        target = self.enterprise or self.authority or self.institution
         return f"{self.user} · {self.get_role_display()}" + (f" · {target}" if target else "")
 
 

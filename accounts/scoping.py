@@ -11,7 +11,8 @@ The rules (ARCHITECTURE §2):
 - an authority sees enterprises whose region code lies inside its regions (less any it excludes);
 - enterprise members and administrators see their own enterprise;
 - assessors, institution administrators and experts see only what is assigned to them: they have no
-  assignments until the on-site evaluation and selection issues add them, so for now they see nothing;
+  assignments until the on-site evaluation and selection issues add them, so for now they see nothing
+  (institutions themselves are listed through ``evaluations.selectors.institution_list``);
 - the public, and a user without an active role, see only what is published. Nothing about an enterprise
   is published yet (published levels and certificates come with the on-site evaluation issue).
 An object outside the scope is a 404, never a 403, and the attempt is written to the audit log.

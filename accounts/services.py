@@ -66,18 +66,27 @@ def user_create(
 
 @transaction.atomic
 def membership_grant(
-    *, user: User, role: str, enterprise=None, authority=None, by: User | None = None, request=None
+    *,
+    user: User,
+    role: str,
+    enterprise=None,
+    authority=None,
+    institution=None,
+    by: User | None = None,
+    request=None,
 ) -> Membership:
-    """Give ``user`` a role (idempotent). Platform administrators also get Django admin access."""
-    membership, created = Membership.objects.get_or_create(
-        user=user, role=role, defaults={"enterprise": enterprise, "authority": authority}
-    )
-    if not created and (membership.enterprise != enterprise or membership.authority != authority):
-        membership.enterprise, membership.authority, membership.is_active = enterprise, authority, True
-        membership.full_clean()
-        membership.save(update_fields=["enterprise", "authority", "is_active"])
-    elif created:
-        membership.full_clean()
+    """Give ``user`` a role in an organisation (idempotent). Platform administrators also get Django admin access."""
+    membership = Membership.objects.filter(user=user, role=role).first()
+    created = membership is None
+    if created:
+        membership = Membership(user=user, role=role)
+    membership.enterprise, membership.authority, membership.institution = enterprise, authority, institution
+    membership.is_active = True
+    membership.full_clean()
+    if created:
+        membership.save()
+    else:
+        membership.save(update_fields=["enterprise", "authority", "institution", "is_active"])
     if role == Role.PLATFORM_ADMIN and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import ENTERPRISE_ROLES, Role
+from accounts.choices import ENTERPRISE_ROLES, INSTITUTION_ROLES, Role
 from core.models import DataLoad
 
 _CLAIM_ROLES = (Role.AUTHORITY, Role.NATIONAL, Role.ENTERPRISE_ADMIN)
@@ -20,6 +20,8 @@ def _navigation(user) -> list[tuple[str, str]]:
         items.append((_("Enterprises"), reverse("enterprises:enterprise_list")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL):
         items.append((_("Submitted self-assessments"), reverse("evaluations:evaluation_queue")))
+    if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN, *INSTITUTION_ROLES):
+        items.append((_("Institutions"), reverse("evaluations:institution_list")))
     if user.has_role(*_CLAIM_ROLES):
         items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
     if user.has_role(Role.PLATFORM_ADMIN):

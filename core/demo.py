@@ -17,7 +17,13 @@ from core.models import DataLoad
 from enterprises import credit_code
 from enterprises.choices import ClaimStatus, RegionLevel, SizeClass, VerificationStatus
 from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region, SupplierLink
-from evaluations.demo import create_demo_evaluation, demo_rating, seed_evaluations
+from evaluations.demo import (
+    create_demo_evaluation,
+    demo_rating,
+    seed_assessor_records,
+    seed_evaluations,
+    seed_institutions,
+)
 from evaluations.models import Evaluation
 from evaluations.selectors import model_latest
 
@@ -171,8 +177,9 @@ DEMO_USERS = [
     DemoUser("authority_sz", Role.AUTHORITY, "深圳市工信局 Shenzhen Authority", "Shenzhen only"),
     DemoUser("enterprise_admin", Role.ENTERPRISE_ADMIN, "企业管理员 Enterprise Admin", "a Shenzhen enterprise"),
     DemoUser("enterprise_member", Role.ENTERPRISE_MEMBER, "企业成员 Enterprise Member", "same enterprise"),
-    DemoUser("institution_admin", Role.INSTITUTION_ADMIN, "评价机构管理员 Institution Admin", "no assignments yet"),
-    DemoUser("assessor", Role.ASSESSOR, "评价员 Assessor", "no assignments yet"),
+    DemoUser("institution_admin", Role.INSTITUTION_ADMIN, "评价机构管理员 Institution Admin", "Guangdong institution"),
+    DemoUser("assessor", Role.ASSESSOR, "评价员 Assessor", "declared a tie to the demo enterprise"),
+    DemoUser("lead_assessor", Role.ASSESSOR, "组长评价员 Lead Assessor", "lead assessor, C38-C40"),
     DemoUser("expert", Role.EXPERT, "评审专家 Expert", "no assignments yet"),
     DemoUser("applicant", None, "申请人 Applicant", "pending claim, for the authority to verify"),
 ]
@@ -304,6 +311,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
 
     home_enterprise, claim_target = stored[0], stored[1]
     authorities = {a.code: a for a in Authority.objects.all()}
+    guangdong_institution = seed_institutions(rng=rng)[0]
     for demo in DEMO_USERS:
         user = _ensure_user(demo)
         if demo.role in (Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER):
@@ -311,6 +319,8 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
             membership_grant(user=user, role=demo.role, enterprise=existing.enterprise if existing else home_enterprise)
         elif demo.role == Role.AUTHORITY:
             membership_grant(user=user, role=demo.role, authority=authorities[demo.username.split("_")[1].upper()])
+        elif demo.role in (Role.ASSESSOR, Role.INSTITUTION_ADMIN):
+            membership_grant(user=user, role=demo.role, institution=guangdong_institution)
         elif demo.role is not None:
             membership_grant(user=user, role=demo.role)
         if demo.role == Role.PLATFORM_ADMIN and not user.is_superuser:
@@ -320,6 +330,11 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
             EnterpriseClaim.objects.create(
                 user=user, enterprise=claim_target, position="质量部经理 Quality manager", status=ClaimStatus.PENDING
             )
+    seed_assessor_records(
+        assessor=User.objects.get(username="assessor"),
+        lead=User.objects.get(username="lead_assessor"),
+        conflicted_with=home_enterprise,
+    )
     # The demo enterprise keeps this year free, so a visitor can start its self-assessment.
     others = [e for e in stored if e.pk != home_enterprise.pk]
     admin = User.objects.get(username="admin")

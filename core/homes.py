@@ -38,4 +38,7 @@ def home_context(*, user, role: str | None) -> dict:
             "by_province": enterprise_selectors.enterprises_by_province(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
         }
+    if role in (Role.ASSESSOR, Role.INSTITUTION_ADMIN):
+        membership = next(m for m in user.active_memberships if m.institution_id)
+        return {"institution": membership.institution, "is_institution_admin": role == Role.INSTITUTION_ADMIN}
     return {}

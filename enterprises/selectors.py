@@ -117,3 +117,8 @@ def authority_of(user: User) -> Authority | None:
 
 def enterprise_of(user: User) -> Enterprise | None:
     return next((m.enterprise for m in user.active_memberships if m.enterprise_id), None)
+
+
+def enterprise_by_code(credit_code: str) -> Enterprise | None:
+    """An enterprise by its credit code, for naming it in a declaration or a check (not for reading its data)."""
+    return Enterprise.objects.filter(credit_code=credit_code).select_related("industry").first()

@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from core.admin import AuditedModelAdmin
 from evaluations import model_file
 from evaluations.forms import ModelImportForm
-from evaluations.models import Evaluation, EvaluationModel, StatusChange
+from evaluations.models import (
+    ConflictDeclaration,
+    Evaluation,
+    EvaluationModel,
+    Institution,
+    Qualification,
+    StatusChange,
+)
 from evaluations.services import evaluation_model_import
 
 
@@ -93,3 +100,23 @@ class EvaluationAdmin(AuditedModelAdmin):
         "self_result",
     ]
     inlines = [StatusChangeInline]
+
+
+@admin.register(Institution)
+class InstitutionAdmin(AuditedModelAdmin):
+    list_display = ["name_zh", "credit_code", "accredited_from", "accredited_until"]
+    search_fields = ["name_zh", "name_en", "credit_code"]
+    filter_horizontal = ["accredited_regions", "accredited_industries"]
+
+
+@admin.register(Qualification)
+class QualificationAdmin(AuditedModelAdmin):
+    list_display = ["assessor", "industry", "grade", "valid_until", "training_hours"]
+    list_filter = ["grade", "industry"]
+    raw_id_fields = ["assessor"]
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(AuditedModelAdmin):
+    list_display = ["assessor", "kind", "enterprise", "started", "ended"]
+    raw_id_fields = ["assessor", "enterprise"]

@@ -39,11 +39,12 @@ def seed_evaluations(*, rng: random.Random, enterprises: list[Enterprise], by: U
         submitted = rng.random() < 0.7
         answered = requirements if submitted else requirements[: int(len(requirements) * rng.uniform(0.2, 0.8))]
         ratings = {r.pk: demo_rating(rng, r.level, capability) for r in answered}
+        decision = rng.random()  # drawn before the existence check, so a re-run makes the same draws
         if Evaluation.objects.filter(enterprise=enterprise, cycle=cycle).exists():
             continue
         evaluation = create_demo_evaluation(model, enterprise, cycle, by, ratings, submitted)
         if submitted:
-            _authority_decision(evaluation, by=by, draw=rng.random())
+            _authority_decision(evaluation, by=by, draw=decision)
         created += evaluation is not None
     return created
 
@@ -89,3 +90,85 @@ def create_demo_evaluation(
             reason="demo data",
         )
     return evaluation
+
+
+INSTITUTIONS = [
+    # (first 17 characters of the credit code, zh, en, accredited regions, industries, years of validity)
+    (
+        "12440000MB2C3D4E5",
+        "广东省质量管理能力评价中心",
+        "Guangdong Quality Management Capability Evaluation Centre",
+        ["440000"],
+        [str(code) for code in range(33, 41)],
+        3,
+    ),
+    ("12100000MC3D4E5F6", "中国制造质量评价研究院", "China Manufacturing Quality Evaluation Institute", None, None, 3),
+    (
+        "12110000MD4E5F6G7",
+        "北京卓越质量评价有限公司",
+        "Beijing Excellence Quality Evaluation Co.",
+        ["110000", "120000", "130000"],
+        [str(code) for code in range(13, 31)],
+        2,
+    ),
+]
+
+
+def seed_institutions(*, rng: random.Random) -> list:
+    """Three institutions (one accredited nationwide), idempotent by credit code."""
+    from enterprises import credit_code
+    from enterprises.models import Industry, Region
+    from evaluations.models import Institution
+
+    today = timezone.localdate()
+    institutions = []
+    for prefix, name_zh, name_en, regions, industries, years in INSTITUTIONS:
+        code = credit_code.with_check_character(prefix)
+        institution, created = Institution.objects.get_or_create(
+            credit_code=code,
+            defaults={
+                "name_zh": name_zh,
+                "name_en": name_en,
+                "accredited_from": today.replace(year=today.year - 1),
+                "accredited_until": today.replace(year=today.year - 1 + years),
+            },
+        )
+        if created:
+            institution.accredited_regions.set(
+                Region.objects.filter(code__in=regions) if regions else Region.objects.filter(level="province")
+            )
+            institution.accredited_industries.set(
+                Industry.objects.filter(code__in=industries) if industries else Industry.objects.all()
+            )
+        institutions.append(institution)
+    return institutions
+
+
+def seed_assessor_records(*, assessor: User, lead: User, conflicted_with: Enterprise) -> None:
+    """Qualifications for the demo assessors, one expired, and a declared consulting tie (a real conflict)."""
+    from enterprises.models import Industry
+    from evaluations.models import ConflictDeclaration, Qualification
+
+    today = timezone.localdate()
+    for user, grade in ((assessor, "assessor"), (lead, "lead")):
+        for code in ("38", "39", "40"):
+            Qualification.objects.get_or_create(
+                assessor=user,
+                industry=Industry.objects.get(code=code),
+                defaults={"grade": grade, "valid_until": today.replace(year=today.year + 2), "training_hours": 48},
+            )
+    Qualification.objects.get_or_create(
+        assessor=assessor,
+        industry=Industry.objects.get(code="36"),
+        defaults={"grade": "assessor", "valid_until": today.replace(year=today.year - 1), "training_hours": 16},
+    )
+    ConflictDeclaration.objects.get_or_create(
+        assessor=assessor,
+        enterprise=conflicted_with,
+        kind="consulting",
+        defaults={
+            "started": today.replace(year=today.year - 2),
+            "ended": today.replace(year=today.year - 1),
+            "note": "质量体系咨询 / QMS consulting",
+        },
+    )

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, TimeStampedModel
+from enterprises.models import CreditCodeField
 from evaluations.choices import RATING_CHOICES, EvaluationStatus
 
 
@@ -295,3 +296,87 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status}"
+
+
+class Institution(BilingualNameMixin, TimeStampedModel):
+    """An evaluation institution, accredited to evaluate enterprises of some regions and industries for a period."""
+
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    credit_code = CreditCodeField(_("unified social credit code"), unique=True)
+    accredited_regions = models.ManyToManyField(
+        "enterprises.Region", related_name="institutions", verbose_name=_("accredited regions")
+    )
+    accredited_industries = models.ManyToManyField(
+        "enterprises.Industry", related_name="institutions", verbose_name=_("accredited industries")
+    )
+    accredited_from = models.DateField(_("accredited from"))
+    accredited_until = models.DateField(_("accredited until"))
+
+    class Meta:
+        verbose_name = _("evaluation institution")
+        verbose_name_plural = _("evaluation institutions")
+        ordering = ["name_zh"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(accredited_until__gte=models.F("accredited_from")), name="institution_valid_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Qualification(models.Model):
+    """An assessor's qualification for one industry division: assessor or lead assessor, until a date."""
+
+    class Grade(models.TextChoices):
+        ASSESSOR = "assessor", _("Assessor")
+        LEAD = "lead", _("Lead assessor")
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qualifications", verbose_name=_("assessor")
+    )
+    industry = models.ForeignKey(
+        "enterprises.Industry", on_delete=models.PROTECT, related_name="+", verbose_name=_("industry")
+    )
+    grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices)
+    valid_until = models.DateField(_("valid until"))
+    training_hours = models.PositiveSmallIntegerField(_("training hours"), default=0)
+
+    class Meta:
+        verbose_name = _("qualification")
+        verbose_name_plural = _("qualifications")
+        ordering = ["assessor", "industry"]
+        constraints = [models.UniqueConstraint(fields=["assessor", "industry"], name="qualification_per_industry")]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} · {self.industry_id} · {self.get_grade_display()}"
+
+
+class ConflictDeclaration(models.Model):
+    """An assessor's declared tie to an enterprise (or its group): employment, consulting or a shareholding."""
+
+    class Kind(models.TextChoices):
+        EMPLOYMENT = "employment", _("Employment")
+        CONSULTING = "consulting", _("Consulting")
+        SHAREHOLDING = "shareholding", _("Shareholding")
+
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="declarations", verbose_name=_("assessor")
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="+", verbose_name=_("enterprise")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    started = models.DateField(_("from"))
+    ended = models.DateField(_("until"), null=True, blank=True, help_text=_("Empty while it lasts."))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("conflict-of-interest declaration")
+        verbose_name_plural = _("conflict-of-interest declarations")
+        ordering = ["assessor", "-started"]
+
+    def __str__(self) -> str:
+        return f"{self.assessor} · {self.get_kind_display()} · {self.enterprise_id}"

@@ -3,20 +3,24 @@
 from dataclasses import asdict
 from functools import lru_cache
 
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
 
+from accounts.choices import INSTITUTION_ROLES, Role
 from accounts.models import User
-from accounts.scoping import get_scoped_or_404, scope
+from accounts.scoping import COUNTRY_WIDE_ROLES, get_scoped_or_404, scope
 from evaluations import scoring
 from evaluations.models import (
     Answer,
+    ConflictDeclaration,
     Dimension,
     EligibilityAnswer,
     Evaluation,
     EvaluationModel,
     Evidence,
     Indicator,
+    Institution,
+    Qualification,
 )
 
 
@@ -150,4 +154,44 @@ def evaluation_counts(*, user: User) -> dict[str, int]:
         evaluation_list(user=user)
         .filter(cycle=timezone.localdate().year)
         .aggregate(started=Count("pk"), submitted=Count("pk", filter=Q(status="submitted")))
+    )
+
+
+def institution_list(*, user: User) -> QuerySet:
+    """Institutions ``user`` may see: all for MIIT and platform admins; for an authority, those accredited for any
+    region inside its area or for the province around it (they may evaluate there); their own for its staff."""
+    queryset = Institution.objects.prefetch_related("accredited_regions", "accredited_industries")
+    if not user.is_authenticated:
+        return queryset.none()
+    memberships = user.active_memberships
+    if any(m.role in COUNTRY_WIDE_ROLES for m in memberships):
+        return queryset
+    condition = Q(pk__in=[m.institution_id for m in memberships if m.role in INSTITUTION_ROLES])
+    for membership in memberships:
+        if membership.role == Role.AUTHORITY:
+            authority = membership.authority
+            provinces = {region.code[:2] + "0000" for region in authority.regions.all()}
+            inside = Institution.objects.filter(authority.region_q(field="accredited_regions__code"))
+            around = Institution.objects.filter(accredited_regions__code__in=provinces)
+            condition |= Q(pk__in=inside.values("pk")) | Q(pk__in=around.values("pk"))
+    return queryset.filter(condition)
+
+
+def institution_get(*, user: User, pk: int):
+    institution = institution_list(user=user).filter(pk=pk).first()
+    if institution is None:
+        raise Http404
+    return institution
+
+
+def institution_people(*, institution) -> list:
+    """The institution's staff with their qualifications and declarations (three queries)."""
+    return list(
+        institution.memberships.filter(is_active=True)
+        .select_related("user")
+        .prefetch_related(
+            Prefetch("user__qualifications", queryset=Qualification.objects.select_related("industry")),
+            Prefetch("user__declarations", queryset=ConflictDeclaration.objects.select_related("enterprise")),
+        )
+        .order_by("role", "user__username")
     )

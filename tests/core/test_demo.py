@@ -20,8 +20,10 @@ def test_demo_data_is_valid_spread_and_idempotent():
     assert provinces["320000"] > provinces["630000"]
     assert User.objects.filter(username__in=[d.username for d in DEMO_USERS]).count() == len(DEMO_USERS)
 
+    evaluations = Evaluation.objects.count()
     seed_demo(enterprises=300, seed=7)
     assert Enterprise.objects.count() == 300
+    assert Evaluation.objects.count() == evaluations
     assert sorted(Enterprise.objects.values_list("credit_code", flat=True)) == sorted(codes)
 
 

@@ -28,6 +28,8 @@ POLICY = {
     "evaluations:evaluation_list": ({}, LOGIN),
     "evaluations:self_diagnosis": ({}, PUBLIC),
     "evaluations:evaluation_queue": ({}, LOGIN),
+    "evaluations:institution_list": ({}, LOGIN),
+    "evaluations:institution_detail": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_decide": ({"pk": 1}, LOGIN),
     "evaluations:model_detail": ({"code": "QMC-2024"}, PUBLIC),
     "evaluations:evaluation_detail": ({"pk": 1}, LOGIN),

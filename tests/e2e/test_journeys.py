@@ -19,6 +19,7 @@ HOMES = {
     "enterprise_member": "Open the enterprise profile",
     "institution_admin": "Evaluation work",
     "assessor": "Evaluation work",
+    "lead_assessor": "Evaluation work",
     "expert": "Expert review",
     "applicant": "Your claims",
 }
@@ -193,3 +194,19 @@ def test_public_self_diagnosis_in_chinese(demo_site, new_page):
     page.locator("main form.form button[type=submit]").click()
     assert "检验级" in page.locator("#outcome").inner_text()
     screenshot(page, "self-diagnosis-zh")
+
+
+def test_institution_admin_checks_an_assessor_for_conflicts(demo_site, new_page):
+    from enterprises.models import Enterprise
+
+    page = new_page()
+    log_in(page, demo_site, "institution_admin")
+    page.get_by_role("link", name="Manage your institution's assessors").click()
+    home_enterprise = Enterprise.objects.get(memberships__user__username="enterprise_admin")
+    form = page.locator("form", has=page.locator("input[name=action][value=check]"))
+    form.get_by_label("Assessor").select_option(label="评价员 Assessor")
+    form.get_by_label("Enterprise's unified social credit code").fill(home_enterprise.credit_code)
+    form.get_by_role("button", name="Check").click()
+    result = page.locator("#check-result").inner_text()
+    assert "consulted for the enterprise" in result
+    screenshot(page, "institution-conflict-check")
