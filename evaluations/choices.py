@@ -4,11 +4,12 @@ from django.utils.translation import pgettext_lazy
 
 
 class EvaluationStatus(models.TextChoices):
-    """The lifecycle of ARCHITECTURE §6 (so far: the self-assessment and the authority's acceptance)."""
+    """The lifecycle of ARCHITECTURE §6 (so far: self-assessment, acceptance, assignment of an institution)."""
 
     DRAFT = "draft", pgettext_lazy("evaluation status", "Draft")
     SUBMITTED = "submitted", pgettext_lazy("evaluation status", "Submitted")
     ACCEPTED = "accepted", pgettext_lazy("evaluation status", "Accepted")
+    ASSIGNED = "assigned", pgettext_lazy("evaluation status", "Institution assigned")
 
 
 RATING_CHOICES = [

@@ -64,6 +64,17 @@ def _authority_decision(evaluation: Evaluation, *, by: User, draw: float) -> Non
     if target == EvaluationStatus.DRAFT:
         evaluation.submitted_at = None
     evaluation.save(update_fields=["status", "submitted_at"])
+    offered = selectors.institutions_for(enterprise=evaluation.enterprise) if draw < 0.15 else []
+    if offered:  # half of the accepted ones already have their institution
+        StatusChange.objects.create(
+            evaluation=evaluation,
+            from_status=evaluation.status,
+            to_status=EvaluationStatus.ASSIGNED,
+            by=by,
+            reason="demo data",
+        )
+        evaluation.status, evaluation.institution = EvaluationStatus.ASSIGNED, offered[0]
+        evaluation.save(update_fields=["status", "institution"])
 
 
 def create_demo_evaluation(

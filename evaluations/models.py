@@ -186,6 +186,14 @@ class Evaluation(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("started by")
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    institution = models.ForeignKey(
+        "Institution",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evaluations",
+        verbose_name=_("evaluation institution"),
+    )
     self_level = models.PositiveSmallIntegerField(_("self-assessed level"), null=True, blank=True)
     self_score = models.DecimalField(_("self-assessed score S"), max_digits=6, decimal_places=4, null=True, blank=True)
     self_result = models.JSONField(_("self-assessment result"), null=True, blank=True)

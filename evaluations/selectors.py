@@ -195,3 +195,25 @@ def institution_people(*, institution) -> list:
         )
         .order_by("role", "user__username")
     )
+
+
+def institution_accredited_for(institution: Institution, *, enterprise, on) -> bool:
+    """Whether ``institution`` may evaluate ``enterprise`` on ``on``: its region (or the province around it) and
+    its industry are accredited, and the accreditation is current. Uses prefetched accreditations."""
+    regions = {region.code for region in institution.accredited_regions.all()}
+    industries = {industry.code for industry in institution.accredited_industries.all()}
+    region = enterprise.region_id
+    return (
+        institution.accredited_from <= on <= institution.accredited_until
+        and (region in regions or region[:2] + "0000" in regions)
+        and enterprise.industry_id in industries
+    )
+
+
+def institutions_for(*, enterprise, on=None) -> list[Institution]:
+    """The institutions that may evaluate ``enterprise`` (two queries, whatever the number of institutions)."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    candidates = Institution.objects.prefetch_related("accredited_regions", "accredited_industries")
+    return [i for i in candidates if institution_accredited_for(i, enterprise=enterprise, on=on)]

@@ -365,6 +365,24 @@ def evaluation_submit(*, evaluation: Evaluation, by: User, request: HttpRequest 
 
 
 @transaction.atomic
+def evaluation_assign_institution(
+    *, evaluation: Evaluation, institution: Institution, by: User, request: HttpRequest | None = None
+) -> Evaluation:
+    """The authority assigns an institution accredited for the enterprise's region and industry."""
+    evaluation, previous = _transition(evaluation, action="assign", by=by, request=request)
+    institution = Institution.objects.prefetch_related("accredited_regions", "accredited_industries").get(
+        pk=institution.pk
+    )
+    if not selectors.institution_accredited_for(institution, enterprise=evaluation.enterprise, on=timezone.localdate()):
+        message = _("{institution} is not accredited for this enterprise's region and industry today.")
+        raise ValidationError({"institution": message.format(institution=institution.name)})
+    evaluation.institution = institution
+    evaluation.save(update_fields=["status", "institution", "updated_at"])
+    _record(evaluation, previous=previous, by=by, reason="", request=request, institution=institution.pk)
+    return evaluation
+
+
+@transaction.atomic
 def evaluation_review(
     *, evaluation: Evaluation, accept: bool, by: User, reason: str = "", request: HttpRequest | None = None
 ) -> Evaluation:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("institutions/", views.InstitutionListView.as_view(), name="institution_list"),
     path("institutions/<int:pk>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
     path("<int:pk>/decide/", views.EvaluationDecideView.as_view(), name="evaluation_decide"),
+    path("<int:pk>/assign/", views.EvaluationAssignView.as_view(), name="evaluation_assign"),
     path("models/<str:code>/", views.ModelDetailView.as_view(), name="model_detail"),
     path("<int:pk>/", views.EvaluationDetailView.as_view(), name="evaluation_detail"),
     path("<int:pk>/evidence/", views.EvidenceUploadView.as_view(), name="evidence_upload"),

@@ -20,6 +20,7 @@ from evaluations import selectors, services
 from evaluations.choices import RATING_CHOICES, EvaluationStatus
 from evaluations.diagnosis import diagnose, read_diagnosis_token
 from evaluations.forms import AssessorForm, ConflictCheckForm, DeclarationForm, EvidenceForm, QualificationForm
+from evaluations.models import Institution
 from evaluations.workflow import AUTHORITIES
 
 
@@ -229,20 +230,57 @@ class EvaluationResultView(LoginRequiredMixin, View):
 
 
 class EvaluationQueueView(LoginRequiredMixin, TemplateView):
-    """The authority's queue: submitted self-assessments in its area, to accept or return."""
+    """The authority's queue: submitted self-assessments to accept or return; accepted ones to assign."""
 
     template_name = "evaluations/evaluation_queue.html"
 
     def get_context_data(self, **kwargs):
         if not self.request.user.has_role(*AUTHORITIES):
             raise PermissionDenied
+        in_scope = selectors.evaluation_list(user=self.request.user).select_related(
+            "enterprise__industry", "enterprise__region__parent"
+        )
+        accepted = list(in_scope.filter(status=EvaluationStatus.ACCEPTED).order_by("updated_at")[:200])
+        today = timezone.localdate()
+
+        def accredited(institution, enterprise) -> bool:
+            return selectors.institution_accredited_for(institution, enterprise=enterprise, on=today)
+
+        institutions = list(
+            Institution.objects.prefetch_related("accredited_regions", "accredited_industries").order_by("name_zh")
+        )
         return super().get_context_data(
-            evaluations=selectors.evaluation_list(user=self.request.user)
-            .filter(status=EvaluationStatus.SUBMITTED)
-            .select_related("enterprise__industry", "enterprise__region__parent")
-            .order_by("submitted_at"),
+            evaluations=in_scope.filter(status=EvaluationStatus.SUBMITTED).order_by("submitted_at"),
+            to_assign=[(e, [i for i in institutions if accredited(i, e.enterprise)]) for e in accepted],
             **kwargs,
         )
+
+
+class EvaluationAssignView(LoginRequiredMixin, View):
+    """The authority assigns an accredited institution to an accepted self-assessment."""
+
+    def post(self, request, pk):
+        evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request)
+        institution = Institution.objects.filter(pk=request.POST.get("institution") or 0).first()
+        if institution is None:
+            messages.error(request, _("Choose an institution."))
+            return redirect("evaluations:evaluation_queue")
+        try:
+            services.evaluation_assign_institution(
+                evaluation=evaluation, institution=institution, by=request.user, request=request
+            )
+        except ValidationError as exc:
+            report_errors(request, exc)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _("{institution} will evaluate {enterprise} on site.").format(
+                    institution=institution.name, enterprise=evaluation.enterprise.name
+                ),
+            )
+        return redirect("evaluations:evaluation_queue")
 
 
 class EvaluationDecideView(LoginRequiredMixin, View):

@@ -28,6 +28,7 @@ TRANSITIONS = {
         Transition("submit", EvaluationStatus.DRAFT, EvaluationStatus.SUBMITTED, ENTERPRISE_ROLES),
         Transition("accept", EvaluationStatus.SUBMITTED, EvaluationStatus.ACCEPTED, AUTHORITIES),
         Transition("return", EvaluationStatus.SUBMITTED, EvaluationStatus.DRAFT, AUTHORITIES, needs_reason=True),
+        Transition("assign", EvaluationStatus.ACCEPTED, EvaluationStatus.ASSIGNED, AUTHORITIES),
     )
 }
 

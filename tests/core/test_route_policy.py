@@ -31,6 +31,7 @@ POLICY = {
     "evaluations:institution_list": ({}, LOGIN),
     "evaluations:institution_detail": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_decide": ({"pk": 1}, LOGIN),
+    "evaluations:evaluation_assign": ({"pk": 1}, LOGIN),
     "evaluations:model_detail": ({"code": "QMC-2024"}, PUBLIC),
     "evaluations:evaluation_detail": ({"pk": 1}, LOGIN),
     "evaluations:evidence_upload": ({"pk": 1}, LOGIN),

@@ -22,7 +22,8 @@ def test_the_table_gives_each_role_its_actions():
     assert allowed_actions(status="draft", roles={Role.ENTERPRISE_MEMBER}) == ["submit"]
     assert allowed_actions(status="submitted", roles={Role.AUTHORITY}) == ["accept", "return"]
     assert allowed_actions(status="submitted", roles={Role.ENTERPRISE_ADMIN}) == []
-    assert allowed_actions(status="accepted", roles={Role.NATIONAL}) == []
+    assert allowed_actions(status="accepted", roles={Role.NATIONAL}) == ["assign"]
+    assert allowed_actions(status="assigned", roles={Role.AUTHORITY}) == []
 
 
 @pytest.mark.django_db
@@ -88,3 +89,74 @@ def test_queue_page_and_decision(client, submitted, shenzhen_officer, alice):
 def test_the_queue_is_for_authorities(client, alice):
     client.force_login(alice)
     assert client.get(reverse("evaluations:evaluation_queue")).status_code == 403
+
+
+@pytest.fixture
+def accepted(submitted, shenzhen_officer):
+    return evaluation_review(evaluation=submitted, accept=True, by=shenzhen_officer)
+
+
+@pytest.fixture
+def institutions(db):
+    import random
+
+    from evaluations.demo import seed_institutions
+
+    return seed_institutions(rng=random.Random(1))
+
+
+@pytest.mark.django_db
+def test_authority_assigns_an_accredited_institution(accepted, shenzhen_officer, institutions):
+    from evaluations.selectors import institutions_for
+    from evaluations.services import evaluation_assign_institution
+
+    guangdong, national, beijing = institutions
+    assert set(institutions_for(enterprise=accepted.enterprise)) == {guangdong, national}
+    with pytest.raises(ValidationError):
+        evaluation_assign_institution(evaluation=accepted, institution=beijing, by=shenzhen_officer)
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.institution) == (EvaluationStatus.ACCEPTED, None)
+    evaluation_assign_institution(evaluation=accepted, institution=guangdong, by=shenzhen_officer)
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.institution) == (EvaluationStatus.ASSIGNED, guangdong)
+    assert StatusChange.objects.filter(evaluation=accepted, to_status="assigned", by=shenzhen_officer).exists()
+
+
+@pytest.mark.django_db
+def test_an_expired_accreditation_is_not_offered(accepted, shenzhen_officer, institutions):
+    import datetime
+
+    from evaluations.services import evaluation_assign_institution
+
+    guangdong = institutions[0]
+    guangdong.accredited_until = datetime.date(2024, 12, 31)
+    guangdong.accredited_from = datetime.date(2022, 1, 1)
+    guangdong.save(update_fields=["accredited_until", "accredited_from"])
+    with pytest.raises(ValidationError):
+        evaluation_assign_institution(evaluation=accepted, institution=guangdong, by=shenzhen_officer)
+
+
+@pytest.mark.django_db
+def test_only_accepted_self_assessments_are_assigned_and_only_by_their_authority(
+    submitted, shenzhen_officer, institutions, alice
+):
+    from evaluations.services import evaluation_assign_institution
+
+    with pytest.raises(DomainError):
+        evaluation_assign_institution(evaluation=submitted, institution=institutions[0], by=shenzhen_officer)
+    with pytest.raises(NotPermitted):
+        evaluation_assign_institution(evaluation=submitted, institution=institutions[0], by=alice)
+
+
+@pytest.mark.django_db
+def test_the_queue_offers_only_accredited_institutions_and_assigns(client, accepted, shenzhen_officer, institutions):
+    client.force_login(shenzhen_officer)
+    page = client.get(reverse("evaluations:evaluation_queue"))
+    ((evaluation, offered),) = page.context["to_assign"]
+    assert evaluation == accepted
+    assert set(offered) == {institutions[0], institutions[1]}
+    client.post(
+        reverse("evaluations:evaluation_assign", kwargs={"pk": accepted.pk}), {"institution": institutions[1].pk}
+    )
+    accepted.refresh_from_db()
+    assert accepted.institution == institutions[1]
