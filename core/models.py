@@ -35,6 +35,13 @@ class DataLoad(models.Model):
         return f"{self.get_kind_display()} @ {self.loaded_at:%Y-%m-%d %H:%M}"
 
 
+def pick_language(zh: str, en: str) -> str:
+    """Of a text kept in both languages, the one the reader is using (the other when it is empty)."""
+    from django.utils.translation import get_language
+
+    return (zh or en) if (get_language() or "").startswith("zh") else (en or zh)
+
+
 class BilingualNameMixin:
     """Reference data carries both languages as data; ``name`` picks the one the reader is using."""
 
@@ -43,8 +50,4 @@ class BilingualNameMixin:
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("zh"):
-            return self.name_zh or self.name_en
-        return self.name_en or self.name_zh
+        return pick_language(self.name_zh, self.name_en)

@@ -6,10 +6,19 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
-from enterprises.models import Enterprise
+from enterprises import credit_code
+from enterprises.models import Enterprise, Industry, Region
 from evaluations import selectors
 from evaluations.choices import EvaluationStatus
-from evaluations.models import Answer, Evaluation, EvaluationModel, StatusChange
+from evaluations.models import (
+    Answer,
+    ConflictDeclaration,
+    Evaluation,
+    EvaluationModel,
+    Institution,
+    Qualification,
+    StatusChange,
+)
 
 CAPABILITY_WEIGHTS = {1: 12, 2: 38, 3: 35, 4: 12, 5: 3}
 
@@ -127,10 +136,6 @@ INSTITUTIONS = [
 
 def seed_institutions(*, rng: random.Random) -> list:
     """Three institutions (one accredited nationwide), idempotent by credit code."""
-    from enterprises import credit_code
-    from enterprises.models import Industry, Region
-    from evaluations.models import Institution
-
     today = timezone.localdate()
     institutions = []
     for prefix, name_zh, name_en, regions, industries, years in INSTITUTIONS:
@@ -157,9 +162,6 @@ def seed_institutions(*, rng: random.Random) -> list:
 
 def seed_assessor_records(*, assessor: User, lead: User, conflicted_with: Enterprise) -> None:
     """Qualifications for the demo assessors, one expired, and a declared consulting tie (a real conflict)."""
-    from enterprises.models import Industry
-    from evaluations.models import ConflictDeclaration, Qualification
-
     today = timezone.localdate()
     for user, grade in ((assessor, "assessor"), (lead, "lead")):
         for code in ("38", "39", "40"):

@@ -2,16 +2,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.models import BilingualNameMixin, TimeStampedModel
+from core.models import BilingualNameMixin, TimeStampedModel, pick_language
 from enterprises.models import CreditCodeField
 from evaluations.choices import RATING_CHOICES, EvaluationStatus
-
-
-def _pick(zh: str, en: str) -> str:
-    return (zh or en) if (get_language() or "").startswith("zh") else (en or zh)
 
 
 class EvaluationModel(BilingualNameMixin, models.Model):
@@ -52,13 +47,13 @@ class EvaluationModel(BilingualNameMixin, models.Model):
 
     @property
     def description(self) -> str:
-        return _pick(self.description_zh, self.description_en)
+        return pick_language(self.description_zh, self.description_en)
 
     def level_name(self, number: int) -> str:
         if number == 0:
             return str(_("Below the experience level"))
         level = next(item for item in self.levels if item["number"] == number)
-        return _pick(level["name"]["zh"], level["name"]["en"])
+        return pick_language(level["name"]["zh"], level["name"]["en"])
 
 
 class Dimension(BilingualNameMixin, models.Model):
@@ -103,11 +98,11 @@ class Indicator(BilingualNameMixin, models.Model):
 
     @property
     def advice(self) -> str:
-        return _pick(self.advice_zh, self.advice_en)
+        return pick_language(self.advice_zh, self.advice_en)
 
     def descriptor(self, level: int) -> str:
         text = self.diagnosis.get(str(level)) or {}
-        return _pick(text.get("zh", ""), text.get("en", ""))
+        return pick_language(text.get("zh", ""), text.get("en", ""))
 
 
 class Requirement(models.Model):
@@ -138,11 +133,11 @@ class Requirement(models.Model):
 
     @property
     def text(self) -> str:
-        return _pick(self.text_zh, self.text_en)
+        return pick_language(self.text_zh, self.text_en)
 
     @property
     def evidence(self) -> str:
-        return _pick(self.evidence_zh, self.evidence_en)
+        return pick_language(self.evidence_zh, self.evidence_en)
 
 
 class EligibilityCondition(models.Model):
@@ -164,7 +159,7 @@ class EligibilityCondition(models.Model):
 
     @property
     def text(self) -> str:
-        return _pick(self.text_zh, self.text_en)
+        return pick_language(self.text_zh, self.text_en)
 
 
 class Evaluation(TimeStampedModel):

@@ -3,8 +3,9 @@
 from dataclasses import asdict
 from functools import lru_cache
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 
 from accounts.choices import INSTITUTION_ROLES, Role
 from accounts.models import User
@@ -135,8 +136,6 @@ def result_as_dict(result: scoring.Result, *, model: EvaluationModel) -> dict:
 
 def enterprise_status(*, enterprise) -> dict:
     """What the enterprise's home needs: this cycle's self-assessment (if any) and the latest submitted one."""
-    from django.utils import timezone
-
     cycle = timezone.localdate().year
     evaluations = list(Evaluation.objects.filter(enterprise=enterprise).select_related("model").order_by("-cycle")[:5])
     current = next((e for e in evaluations if e.cycle == cycle), None)
@@ -147,9 +146,6 @@ def enterprise_status(*, enterprise) -> dict:
 
 def evaluation_counts(*, user: User) -> dict[str, int]:
     """Self-assessments in ``user``'s scope this year: started and submitted (one query)."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
     return (
         evaluation_list(user=user)
         .filter(cycle=timezone.localdate().year)
@@ -212,8 +208,6 @@ def institution_accredited_for(institution: Institution, *, enterprise, on) -> b
 
 def institutions_for(*, enterprise, on=None) -> list[Institution]:
     """The institutions that may evaluate ``enterprise`` (two queries, whatever the number of institutions)."""
-    from django.utils import timezone
-
     on = on or timezone.localdate()
     candidates = Institution.objects.prefetch_related("accredited_regions", "accredited_industries")
     return [i for i in candidates if institution_accredited_for(i, enterprise=enterprise, on=on)]

@@ -21,6 +21,7 @@ from enterprises.choices import VerificationStatus
 from enterprises.models import Enterprise
 from evaluations import coi, file_types, model_file, selectors, workflow
 from evaluations.choices import EvaluationStatus
+from evaluations.diagnosis import prefill_ratings
 from evaluations.model_file import ModelFileError
 from evaluations.models import (
     Answer,
@@ -183,8 +184,6 @@ def evaluation_start_from_diagnosis(
     *, enterprise: Enterprise, by: User, choices: dict[str, int], request: HttpRequest | None = None
 ) -> Evaluation:
     """Start this cycle's self-assessment with the answers a self-diagnosis implied, to be checked one by one."""
-    from evaluations.diagnosis import prefill_ratings
-
     evaluation = evaluation_start(enterprise=enterprise, by=by, request=request)
     ratings = prefill_ratings(model=evaluation.model, choices=choices)
     requirements = dict(evaluation.model.requirements.values_list("code", "pk"))

@@ -392,58 +392,62 @@ class InstitutionDetailView(LoginRequiredMixin, View):
         assessors = User.objects.filter(memberships__institution=institution, memberships__is_active=True).distinct()
         kwargs = {} if action == "assessor" else {"assessors": assessors}
         form = self.FORMS[action](request.POST, prefix=action, **kwargs)
-        context_extra = {}
+        extra = {}
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                if action == "assessor":
-                    services.assessor_add(
-                        institution=institution,
-                        username=data["username"],
-                        display_name=data["display_name"],
-                        email=data["email"],
-                        password=data["password1"],
-                        by=request.user,
-                        request=request,
-                    )
-                elif action == "qualification":
-                    services.qualification_save(
-                        assessor=data["assessor"],
-                        industry=data["industry"],
-                        grade=data["grade"],
-                        valid_until=data["valid_until"],
-                        training_hours=data["training_hours"],
-                        by=request.user,
-                        request=request,
-                    )
-                elif action == "declaration":
-                    services.declaration_add(
-                        assessor=data["assessor"],
-                        enterprise_credit_code=data["credit_code"],
-                        kind=data["kind"],
-                        started=data["started"],
-                        ended=data["ended"],
-                        note=data["note"],
-                        by=request.user,
-                        request=request,
-                    )
-                else:
-                    enterprise = enterprise_by_code(data["credit_code"])
-                    if enterprise is None:
-                        raise ValidationError({"credit_code": _("No enterprise with this code is registered.")})
-                    found = services.conflict_check(assessor=data["assessor"], enterprise=enterprise)
-                    context_extra["check"] = {
-                        "assessor": data["assessor"],
-                        "enterprise": enterprise,
-                        "conflicts": [CONFLICT_TEXT[c.code] for c in found],
-                    }
+                extra = getattr(self, f"_{action}")(institution, form.cleaned_data, request)
             except (ValidationError, DomainError) as exc:
                 add_errors(form, exc)
             else:
                 if action != "check":
                     messages.success(request, _("Saved."))
                     return redirect("evaluations:institution_detail", pk=pk)
-        context = self._context(request, institution, bound=form)
-        context.update(context_extra)
-        status = 400 if form.errors else 200
-        return render(request, self.template_name, context, status=status)
+        context = {**self._context(request, institution, bound=form), **extra}
+        return render(request, self.template_name, context, status=400 if form.errors else 200)
+
+    # One small handler per form: each calls one service (or selector) and returns extra context.
+
+    def _assessor(self, institution, data, request) -> dict:
+        services.assessor_add(
+            institution=institution,
+            username=data["username"],
+            display_name=data["display_name"],
+            email=data["email"],
+            password=data["password1"],
+            by=request.user,
+            request=request,
+        )
+        return {}
+
+    def _qualification(self, institution, data, request) -> dict:
+        services.qualification_save(
+            assessor=data["assessor"],
+            industry=data["industry"],
+            grade=data["grade"],
+            valid_until=data["valid_until"],
+            training_hours=data["training_hours"],
+            by=request.user,
+            request=request,
+        )
+        return {}
+
+    def _declaration(self, institution, data, request) -> dict:
+        services.declaration_add(
+            assessor=data["assessor"],
+            enterprise_credit_code=data["credit_code"],
+            kind=data["kind"],
+            started=data["started"],
+            ended=data["ended"],
+            note=data["note"],
+            by=request.user,
+            request=request,
+        )
+        return {}
+
+    def _check(self, institution, data, request) -> dict:
+        enterprise = enterprise_by_code(data["credit_code"])
+        if enterprise is None:
+            raise ValidationError({"credit_code": _("No enterprise with this code is registered.")})
+        found = services.conflict_check(assessor=data["assessor"], enterprise=enterprise)
+        conflicts = [CONFLICT_TEXT[conflict.code] for conflict in found]
+        return {"check": {"assessor": data["assessor"], "enterprise": enterprise, "conflicts": conflicts}}
