@@ -1,0 +1,36 @@
+"""Pieces the evaluation services share: their error type and the guards every write uses."""
+
+from django.utils.translation import gettext as _
+
+from accounts.choices import ENTERPRISE_ROLES
+from accounts.models import User
+from core.exceptions import DomainError, NotPermitted
+from enterprises.models import Enterprise
+from evaluations.choices import EvaluationStatus
+from evaluations.models import (
+    Evaluation,
+    StatusChange,
+)
+
+RATING_VALUES = {"1", "0.8", "0.5", "0", "na"}
+
+
+class EvaluationError(DomainError):
+    default_code = "evaluation_error"
+
+
+def require_member(user: User, enterprise: Enterprise) -> None:
+    if not any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise.pk for m in user.active_memberships):
+        raise NotPermitted(_("Only the enterprise's own members fill in its self-assessment."))
+
+
+def require_draft(evaluation: Evaluation) -> None:
+    if evaluation.status != EvaluationStatus.DRAFT:
+        raise EvaluationError(
+            _("This self-assessment was submitted and is frozen; it can change only if it is returned."),
+            code="not_draft",
+        )
+
+
+def record_history(evaluation: Evaluation, *, to: str, by: User, reason: str = "", previous: str = "") -> None:
+    StatusChange.objects.create(evaluation=evaluation, from_status=previous, to_status=to, by=by, reason=reason)
