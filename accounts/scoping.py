@@ -10,14 +10,19 @@ The rules (ARCHITECTURE §2):
 - national (MIIT) staff and platform administrators see the whole country;
 - an authority sees enterprises whose region code lies inside its regions (less any it excludes);
 - enterprise members and administrators see their own enterprise;
-- assessors, institution administrators and experts see only what is assigned to them: they have no
-  assignments until the on-site evaluation and selection issues add them, so for now they see nothing
-  (institutions themselves are listed through ``evaluations.selectors.institution_list``);
-- the public, and a user without an active role, see only what is published. Nothing about an enterprise
-  is published yet (published levels and certificates come with the on-site evaluation issue).
+- an assessor sees the evaluations whose on-site team they are on (and those evaluations' enterprises); an
+  institution administrator the evaluations assigned to the institution. Rows about one evaluation declare
+  ``evaluation_path`` (the lookup path to it) so these rules work per evaluation, not per enterprise: an
+  assessor of this year's evaluation does not see last year's. Finer rules inside an evaluation (an
+  assessor sees a colleague's ratings only after submitting their own) live in ``evaluations.selectors``;
+- experts see only what is assigned to them: nothing until the selection issue adds their assignments;
+- everyone, the public included, also sees what is published: models declare ``published_q`` for the rows
+  that are public (a published, expired or revoked level; its certificate). A model without it publishes
+  nothing.
 An object outside the scope is a 404, never a 403, and the attempt is written to the audit log.
 """
 
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -35,8 +40,20 @@ def _scope_paths(model: type[Model]) -> tuple[str, ...]:
     return (path,) if isinstance(path, str) else tuple(path)
 
 
-def enterprise_q(user, *, path: str = "") -> Q | None:
-    """The filter for enterprise data ``user`` may read, with lookups prefixed by ``path``; None means all."""
+def _assignment_q(path: str, evaluation_path: str | None, **condition) -> Q:
+    """Rows about evaluations matching ``condition``; for enterprise-level rows, the enterprises of those."""
+    if evaluation_path is not None:
+        return Q(**{f"{evaluation_path}{key}": value for key, value in condition.items()})
+    evaluations = apps.get_model("evaluations", "Evaluation").objects.filter(**condition).values("enterprise_id")
+    return Q(**{f"{path}pk__in": evaluations})
+
+
+def enterprise_q(user, *, path: str = "", evaluation_path: str | None = None) -> Q | None:
+    """The filter for enterprise data ``user`` may read, with lookups prefixed by ``path``; None means all.
+
+    ``evaluation_path`` is the lookup path to the evaluation a row is about (None for rows about a whole
+    enterprise); assessors and institutions are scoped by their assignments through it.
+    """
     if user is None or not user.is_authenticated:
         return NOTHING
     memberships = user.active_memberships
@@ -48,6 +65,10 @@ def enterprise_q(user, *, path: str = "") -> Q | None:
             allowed |= Q(**{f"{path}pk": membership.enterprise_id})
         elif membership.role == Role.AUTHORITY:
             allowed |= membership.authority.region_q(field=f"{path}region__code")
+        elif membership.role == Role.ASSESSOR:
+            allowed |= _assignment_q(path, evaluation_path, team__assessor=user.pk)
+        elif membership.role == Role.INSTITUTION_ADMIN:
+            allowed |= _assignment_q(path, evaluation_path, institution=membership.institution_id)
     return allowed
 
 
@@ -61,20 +82,30 @@ def region_in_scope(user, region_code: str) -> bool:
     return any(m.authority.covers(region_code) for m in memberships if m.role == Role.AUTHORITY)
 
 
-def scope(user, queryset: QuerySet) -> QuerySet:
-    """``queryset`` narrowed to what ``user`` may read."""
-    combined = NOTHING
-    for path in _scope_paths(queryset.model):
-        condition = enterprise_q(user, path=path)
+def scope(user, queryset: QuerySet, *, published: bool = True) -> QuerySet:
+    """``queryset`` narrowed to what ``user`` may read.
+
+    ``published=False`` leaves out what is visible only because it is published: the check before a write
+    (an authority may revoke only inside its own area, though anyone can read the published level).
+    """
+    model = queryset.model
+    combined = getattr(model, "published_q", NOTHING) if published else NOTHING
+    for path in _scope_paths(model):
+        condition = enterprise_q(user, path=path, evaluation_path=getattr(model, "evaluation_path", None))
         if condition is None:
             return queryset
         combined |= condition
     return queryset.filter(combined)
 
 
-def get_scoped_or_404(user, queryset: QuerySet, *, request: HttpRequest | None = None, **lookup) -> Model:
-    """One object inside ``user``'s scope; otherwise a 404, with the denied attempt audit-logged."""
-    obj = scope(user, queryset).filter(**lookup).first()
+def get_scoped_or_404(
+    user, queryset: QuerySet, *, request: HttpRequest | None = None, published: bool = True, **lookup
+) -> Model:
+    """One object inside ``user``'s scope; otherwise a 404, with the denied attempt audit-logged.
+
+    ``published`` as for ``scope()``: pages that show more than the published facts pass False.
+    """
+    obj = scope(user, queryset, published=published).filter(**lookup).first()
     if obj is not None:
         return obj
     hidden = queryset.filter(**lookup).first()

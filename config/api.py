@@ -7,6 +7,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
 from enterprises.api.views import AuthorityViewSet, EnterpriseViewSet, IndustryViewSet, RegionViewSet
+from evaluations.api.publication import CertificateViewSet, PublishedResultViewSet
+from evaluations.api.scoped import EvaluationViewSet
 from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
 
 
@@ -23,6 +25,9 @@ router.register("industries", IndustryViewSet, basename="industry")
 router.register("authorities", AuthorityViewSet, basename="authority")
 router.register("enterprises", EnterpriseViewSet, basename="enterprise")
 router.register("evaluation-models", EvaluationModelViewSet, basename="evaluation-model")
+router.register("certificates", CertificateViewSet, basename="certificate")
+router.register("results", PublishedResultViewSet, basename="result")
+router.register("evaluations", EvaluationViewSet, basename="evaluation")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -48,6 +48,19 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_dates(name: str) -> list:
+    """A comma-separated list of ISO dates (2026-10-01,2026-10-02); a malformed one is an error naming it."""
+    from datetime import date
+
+    dates = []
+    for item in env_list(name, default=[]):
+        try:
+            dates.append(date.fromisoformat(item))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not a date (use YYYY-MM-DD).") from exc
+    return dates
+
+
 def require_production_secret_key() -> None:
     """Called by the server entry points: outside DEBUG, the secret key must come from the environment."""
     from django.conf import settings

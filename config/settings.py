@@ -9,9 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_dates, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -113,6 +114,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Scheduled work (run by `celery beat`); each entry is a thin task calling one service.
+CELERY_BEAT_SCHEDULE = {
+    "expire-lapsed-certificates": {
+        "task": "evaluations.tasks.certificates_expire_task",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    "requeue-stale-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
+}
+# Background jobs (core.jobs): a running job whose heartbeat is older than this is taken to be dead and re-queued
+# by the sweeper; a job cut off this many times is given up.
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", default=300, minimum=1)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", default=3, minimum=1)
 
 # --- Authentication and sessions ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -222,6 +235,25 @@ EVALUATION_MODEL_CODE = env_str("EVALUATION_MODEL_CODE", "QMC-2024")
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_MB", default=20, minimum=1) * 1_048_576
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
+# Publication: the public notice lasts this many working days (weekends and the listed holidays do not count);
+# a certificate is valid this many years. The certificate PDF needs a TrueType CJK font (a .ttf, or a .ttc with
+# TrueType outlines such as fonts-wqy-zenhei); empty means the usual system locations are searched.
+PUBLIC_NOTICE_WORKING_DAYS = env_int("PUBLIC_NOTICE_WORKING_DAYS", default=5, minimum=1)
+PUBLIC_NOTICE_HOLIDAYS = env_dates("PUBLIC_NOTICE_HOLIDAYS")
+CERTIFICATE_VALIDITY_YEARS = env_int("CERTIFICATE_VALIDITY_YEARS", default=3, minimum=1)
+CERTIFICATE_FONT_PATH = env_str("CERTIFICATE_FONT_PATH")
+# Objections one visitor (by address) may raise per hour on the public notice page.
+OBJECTION_RATE_PER_HOUR = env_int("OBJECTION_RATE_PER_HOUR", default=5, minimum=1)
+# Rating workbooks: the largest upload, zip-bomb guards (parts, unpacked size, compression ratio), the most rows,
+# and the row count above which applying runs as a background job.
+WORKBOOK_MAX_BYTES = env_int("WORKBOOK_MAX_MB", default=20, minimum=1) * 1_048_576
+WORKBOOK_MAX_ZIP_ENTRIES = env_int("WORKBOOK_MAX_ZIP_ENTRIES", default=100, minimum=10)
+WORKBOOK_MAX_UNPACKED_BYTES = env_int("WORKBOOK_MAX_UNPACKED_MB", default=200, minimum=1) * 1_048_576
+WORKBOOK_MAX_COMPRESSION_RATIO = env_int("WORKBOOK_MAX_COMPRESSION_RATIO", default=100, minimum=10)
+WORKBOOK_MAX_ROWS = env_int("WORKBOOK_MAX_ROWS", default=100_000, minimum=1)
+WORKBOOK_BACKGROUND_ROWS = env_int("WORKBOOK_BACKGROUND_ROWS", default=2000, minimum=0)
+# Calibration withholds the figures of a group (a requirement, region, assessor…) with fewer evaluations than this.
+CALIBRATION_MIN_EVALUATIONS = env_int("CALIBRATION_MIN_EVALUATIONS", default=3, minimum=1)
 
 # --- E-mail ---------------------------------------------------------------------------------------------
 EMAIL_BACKEND_PATH = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -264,6 +296,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "status" field with different choices; name each enum after its choice set.
+    "ENUM_NAME_OVERRIDES": {
+        "EvaluationStatusEnum": "evaluations.choices.EvaluationStatus",
+        "CertificateStatusEnum": "evaluations.choices.CertificateStatus",
+        "ObjectionStatusEnum": "evaluations.choices.ObjectionStatus",
+        "SupplierLinkStatusEnum": "enterprises.choices.SupplierLinkStatus",
+        "ClaimStatusEnum": "enterprises.choices.ClaimStatus",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------------------

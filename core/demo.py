@@ -15,7 +15,7 @@ from accounts.models import User
 from accounts.services import membership_grant, user_create
 from core.models import DataLoad
 from enterprises import credit_code
-from enterprises.choices import ClaimStatus, RegionLevel, SizeClass, VerificationStatus
+from enterprises.choices import ClaimStatus, RegionLevel, SizeClass, SupplierLinkStatus, VerificationStatus
 from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region, SupplierLink
 from evaluations.demo import (
     create_demo_evaluation,
@@ -24,6 +24,7 @@ from evaluations.demo import (
     seed_evaluations,
     seed_institutions,
 )
+from evaluations.demo_onsite import seed_onsite
 from evaluations.models import Evaluation
 from evaluations.selectors import model_latest
 
@@ -265,9 +266,18 @@ def _link_supply_chains(rng: random.Random, enterprises: list[Enterprise]) -> No
         pool = [
             e for e in by_province[leading.region.parent_id] if e.pk != leading.pk and e.size_class != SizeClass.LARGE
         ]
-        for supplier in rng.sample(pool, k=min(len(pool), rng.randint(2, 6))):
+        suppliers = rng.sample(pool, k=min(len(pool), rng.randint(2, 6)))
+        for index, supplier in enumerate(suppliers):
+            # Most suppliers have accepted; in chains of three or more the last one still has to answer.
+            last = index == len(suppliers) - 1 and index >= 2
+            status = SupplierLinkStatus.PENDING if last else SupplierLinkStatus.ACCEPTED
             links.append(
-                SupplierLink(leading=leading, supplier=supplier, products=INDUSTRY_WORDS[supplier.industry_id][0])
+                SupplierLink(
+                    leading=leading,
+                    supplier=supplier,
+                    products=INDUSTRY_WORDS[supplier.industry_id][0],
+                    status=status,
+                )
             )
     SupplierLink.objects.bulk_create(links, ignore_conflicts=True)
 
@@ -340,10 +350,12 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     admin = User.objects.get(username="admin")
     seed_evaluations(rng=rng, enterprises=others, by=admin)
     _previous_cycle_for(home_enterprise, by=User.objects.get(username="enterprise_admin"), rng=rng)
+    onsite = seed_onsite(rng=rng, institution=guangdong_institution, password=DEMO_PASSWORD)
     summary = {
         "enterprises": Enterprise.objects.count(),
         "supplier_links": SupplierLink.objects.count(),
         "self_assessments": Evaluation.objects.count(),
+        "on_site": onsite,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

@@ -40,5 +40,9 @@ def home_context(*, user, role: str | None) -> dict:
         }
     if role in (Role.ASSESSOR, Role.INSTITUTION_ADMIN):
         membership = next(m for m in user.active_memberships if m.institution_id)
-        return {"institution": membership.institution, "is_institution_admin": role == Role.INSTITUTION_ADMIN}
+        return {
+            "institution": membership.institution,
+            "is_institution_admin": role == Role.INSTITUTION_ADMIN,
+            "assignments": evaluation_selectors.assignments(user=user)[:50],
+        }
     return {}

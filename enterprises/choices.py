@@ -26,6 +26,14 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class SupplierLinkStatus(models.TextChoices):
+    """A supplier link is pending until the supplier's administrator accepts it (or declines)."""
+
+    PENDING = "pending", _("Awaiting the supplier's acceptance")
+    ACCEPTED = "accepted", _("Accepted by the supplier")
+    DECLINED = "declined", _("Declined by the supplier")
+
+
 class ClaimStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting verification")
     APPROVED = "approved", _("Approved")

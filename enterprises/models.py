@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, TimeStampedModel
 from enterprises import credit_code
-from enterprises.choices import AuthorityKind, ClaimStatus, RegionLevel, SizeClass, VerificationStatus
+from enterprises.choices import (
+    AuthorityKind,
+    ClaimStatus,
+    RegionLevel,
+    SizeClass,
+    SupplierLinkStatus,
+    VerificationStatus,
+)
 from enterprises.validators import validate_credit_code
 
 
@@ -186,7 +193,11 @@ class Enterprise(BilingualNameMixin, TimeStampedModel):
 
 
 class SupplierLink(models.Model):
-    """A leading enterprise's supplier: the supply-chain network that quality collaboration runs on."""
+    """A leading enterprise's supplier: the supply-chain network that quality collaboration runs on.
+
+    The leading enterprise names the supplier; the link stays pending until the supplier's administrator accepts
+    it. Only an accepted link shares anything beyond the names (see ``enterprises.supply_chain``).
+    """
 
     # The link belongs to both enterprises: the leading one's supplier network and the supplier's customers.
     scope_path = ("leading__", "supplier__")
@@ -199,6 +210,18 @@ class SupplierLink(models.Model):
     )
     products = models.CharField(_("products supplied"), max_length=200, blank=True)
     since = models.DateField(_("supplier since"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SupplierLinkStatus.choices, default=SupplierLinkStatus.PENDING
+    )
+    responded_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
 
     class Meta:
         verbose_name = _("supplier link")

@@ -57,6 +57,14 @@ def supplier_link_get(
     return get_scoped_or_404(user, SupplierLink.objects.filter(leading=enterprise), request=request, pk=pk)
 
 
+def customer_link_get(
+    *, user: User, enterprise: Enterprise, pk: int, request: HttpRequest | None = None
+) -> SupplierLink:
+    """A link naming ``enterprise`` as the supplier (the one its administrator answers)."""
+    queryset = SupplierLink.objects.filter(supplier=enterprise).select_related("leading")
+    return get_scoped_or_404(user, queryset, request=request, pk=pk)
+
+
 def claim_list(*, user: User, status: str | None = ClaimStatus.PENDING) -> QuerySet[EnterpriseClaim]:
     """Claims on enterprises in ``user``'s scope (an authority's verification queue)."""
     queryset = scope(

@@ -15,7 +15,7 @@ from accounts.scoping import region_in_scope, scope
 from accounts.services import audit_record, membership_grant, user_create
 from core.exceptions import DomainError, NotPermitted
 from core.models import DataLoad
-from enterprises.choices import ClaimStatus, RegionLevel, VerificationStatus
+from enterprises.choices import ClaimStatus, RegionLevel, SupplierLinkStatus, VerificationStatus
 from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry, Region, SupplierLink
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -249,7 +249,10 @@ def supplier_link_create(
     by: User,
     request: HttpRequest | None = None,
 ) -> SupplierLink:
-    """A leading enterprise names a supplier already registered on the platform, by its credit code."""
+    """A leading enterprise names a supplier already registered on the platform, by its credit code.
+
+    The link is pending until the supplier's administrator accepts it (``supplier_link_respond``).
+    """
     _require_enterprise_admin(by, leading)
     supplier = Enterprise.objects.filter(credit_code=supplier_credit_code).first()
     if supplier is None:
@@ -268,6 +271,40 @@ def supplier_link_create(
     link.full_clean()
     link.save()
     audit_record(action=AuditAction.CREATE, actor=by, request=request, target=link)
+    return link
+
+
+@transaction.atomic
+def supplier_link_respond(
+    *, link: SupplierLink, accept: bool, by: User, request: HttpRequest | None = None
+) -> SupplierLink:
+    """The supplier's administrator accepts a customer's link, or declines it.
+
+    Accepting lets the customer see, beside the published level everyone sees, a coarse word for the supplier's
+    current assessment (``enterprises.supply_chain``). A supplier may decline a pending link or withdraw an
+    accepted one; a declined link is accepted only after the customer asks again (removes and re-adds it).
+    """
+    link = SupplierLink.objects.select_for_update().select_related("leading", "supplier").get(pk=link.pk)
+    if not any(m.role == Role.ENTERPRISE_ADMIN and m.enterprise_id == link.supplier_id for m in by.active_memberships):
+        raise NotPermitted(_("Only the supplier's administrator answers a customer's request."))
+    allowed_from = (
+        (SupplierLinkStatus.PENDING,) if accept else (SupplierLinkStatus.PENDING, SupplierLinkStatus.ACCEPTED)
+    )
+    if link.status not in allowed_from:
+        raise EnterpriseError(
+            _("This link is already {status}.").format(status=link.get_status_display().lower()), code="link_answered"
+        )
+    previous = link.status
+    link.status = SupplierLinkStatus.ACCEPTED if accept else SupplierLinkStatus.DECLINED
+    link.responded_at, link.responded_by = timezone.now(), by
+    link.save(update_fields=["status", "responded_at", "responded_by"])
+    audit_record(
+        action=AuditAction.STATE_CHANGE,
+        actor=by,
+        request=request,
+        target=link,
+        details={"from": previous, "to": link.status},
+    )
     return link
 
 

@@ -15,4 +15,10 @@ urlpatterns = [
     path(
         "<int:pk>/suppliers/<int:link_pk>/delete/", views.SupplierLinkDeleteView.as_view(), name="supplierlink_delete"
     ),
+    path(
+        "<int:pk>/customers/<int:link_pk>/respond/",
+        views.SupplierLinkRespondView.as_view(),
+        name="supplierlink_respond",
+    ),
+    path("<int:pk>/supply-chain/", views.SupplyChainView.as_view(), name="supply_chain"),
 ]

@@ -10,11 +10,12 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.choices import Role
-from core.exceptions import DomainError
+from core.exceptions import DomainError, NotPermitted
 from core.forms import add_errors, report_errors
 from enterprises import selectors, services
 from enterprises.filters import EnterpriseFilterSet
 from enterprises.forms import ClaimDecisionForm, EnterpriseProfileForm, EnterpriseRegistrationForm, SupplierLinkForm
+from enterprises.supply_chain import may_see_supply_chain, supply_chain
 
 
 class EnterpriseListView(LoginRequiredMixin, ListView):
@@ -45,6 +46,7 @@ class EnterpriseDetailView(LoginRequiredMixin, TemplateView):
             network=selectors.enterprise_supplier_links(user=user, enterprise=enterprise),
             members=enterprise.memberships.filter(is_active=True).select_related("user"),
             can_edit=_is_enterprise_admin(user, enterprise.pk),
+            can_see_supply_chain=may_see_supply_chain(user, enterprise),
             supplier_form=kwargs.pop("supplier_form", None) or SupplierLinkForm(),
             **kwargs,
         )
@@ -69,7 +71,12 @@ class SupplierLinkCreateView(LoginRequiredMixin, View):
             except (ValidationError, DomainError) as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, _("{name} was added to your suppliers.").format(name=link.supplier.name))
+                messages.success(
+                    request,
+                    _("{name} was added to your suppliers; the link is pending until the supplier accepts it.").format(
+                        name=link.supplier.name
+                    ),
+                )
                 return redirect(f"{enterprise.get_absolute_url()}#suppliers")
         view = EnterpriseDetailView(request=request, kwargs={"pk": pk})
         context = view.get_context_data(pk=pk, supplier_form=form)
@@ -83,6 +90,45 @@ class SupplierLinkDeleteView(LoginRequiredMixin, View):
         services.supplier_link_delete(link=link, by=request.user, request=request)
         messages.success(request, _("{name} was removed from your suppliers.").format(name=link.supplier.name))
         return redirect(f"{enterprise.get_absolute_url()}#suppliers")
+
+
+class SupplierLinkRespondView(LoginRequiredMixin, View):
+    """The supplier's administrator accepts or declines a customer's link (or withdraws an accepted one)."""
+
+    def post(self, request, pk, link_pk):
+        enterprise = selectors.enterprise_get(user=request.user, pk=pk, request=request)
+        link = selectors.customer_link_get(user=request.user, enterprise=enterprise, pk=link_pk, request=request)
+        decision = request.POST.get("decision")
+        if decision not in ("accept", "decline"):
+            messages.error(request, _("Choose to accept or to decline the link."))
+            return redirect(f"{enterprise.get_absolute_url()}#suppliers")
+        try:
+            services.supplier_link_respond(link=link, accept=decision == "accept", by=request.user, request=request)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            message = (
+                _("{name} now sees your published level and assessment status.")
+                if decision == "accept"
+                else _("You declined the link from {name}; it sees nothing beyond your name.")
+            )
+            messages.success(request, message.format(name=link.leading.name))
+        return redirect(f"{enterprise.get_absolute_url()}#suppliers")
+
+
+class SupplyChainView(LoginRequiredMixin, TemplateView):
+    """The leading enterprise's suppliers in one table: published level, certificate, coarse assessment status."""
+
+    template_name = "enterprises/supply_chain.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        enterprise = selectors.enterprise_get(user=user, pk=kwargs["pk"], request=self.request)
+        if not may_see_supply_chain(user, enterprise):
+            raise NotPermitted(_("The supply-chain table is for the enterprise's own members."))
+        return super().get_context_data(
+            enterprise=enterprise, rows=supply_chain(user=user, enterprise=enterprise), **kwargs
+        )
 
 
 def _is_enterprise_admin(user, enterprise_pk: int) -> bool:

@@ -7,10 +7,12 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts.choices import INSTITUTION_ROLES, Role
+from accounts.choices import INSTITUTION_ROLES, AuditAction, Role
 from accounts.models import User
 from accounts.scoping import COUNTRY_WIDE_ROLES, get_scoped_or_404, scope
+from accounts.services import audit_record
 from evaluations import scoring
+from evaluations.choices import EvaluationStatus
 from evaluations.models import (
     Answer,
     ConflictDeclaration,
@@ -22,6 +24,8 @@ from evaluations.models import (
     Indicator,
     Institution,
     Qualification,
+    Rating,
+    TeamMember,
 )
 
 
@@ -84,12 +88,16 @@ def model_spec(*, model: EvaluationModel) -> scoring.ModelSpec:
 
 
 def evaluation_list(*, user: User) -> QuerySet[Evaluation]:
-    return scope(user, Evaluation.objects.select_related("enterprise__region", "model"))
+    """The evaluations ``user`` works with: their own scope, not everyone's published levels (those are on the
+    public inquiry pages, which show only the published facts)."""
+    return scope(user, Evaluation.objects.select_related("enterprise__region", "model"), published=False)
 
 
 def evaluation_get(*, user: User, pk: int, request: HttpRequest | None = None) -> Evaluation:
+    """One evaluation ``user`` works with (see ``evaluation_list``); a published one of another enterprise is a 404
+    here: its self-assessment, ratings and evidence are not public."""
     queryset = Evaluation.objects.select_related("enterprise__region", "enterprise__industry", "model")
-    return get_scoped_or_404(user, queryset, request=request, pk=pk)
+    return get_scoped_or_404(user, queryset, request=request, published=False, pk=pk)
 
 
 def evaluation_inputs(*, evaluation: Evaluation) -> tuple[dict[str, scoring.Rating], dict[str, bool]]:
@@ -211,3 +219,76 @@ def institutions_for(*, enterprise, on=None) -> list[Institution]:
     on = on or timezone.localdate()
     candidates = Institution.objects.prefetch_related("accredited_regions", "accredited_industries")
     return [i for i in candidates if institution_accredited_for(i, enterprise=enterprise, on=on)]
+
+
+# Statuses in which the on-site ratings are closed: from the consensus on, the team's ratings are no secret.
+RATINGS_OPEN_STATUSES = frozenset({EvaluationStatus.ON_SITE})
+
+
+RATING_OVERSEERS = (Role.INSTITUTION_ADMIN, Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN)
+
+
+def team_of(*, evaluation: Evaluation) -> list[TeamMember]:
+    return list(evaluation.team.select_related("assessor").order_by("-role", "assessor__username"))
+
+
+def ratings_visible(user: User, evaluation: Evaluation) -> QuerySet[Rating]:
+    """The on-site ratings of ``evaluation`` that ``user`` may read: the blind-rating rule.
+
+    An assessor on the team sees only their own ratings until they have submitted them; then everyone's.
+    Others in scope (the institution's administrator, the authority, MIIT) see the ratings once the evaluation
+    has left the on-site stage. Nobody else sees them at all, the enterprise included (it reads the consensus).
+    """
+    ratings = scope(user, Rating.objects.filter(evaluation=evaluation)).select_related("requirement", "condition")
+    member = TeamMember.objects.filter(evaluation=evaluation, assessor=user).first() if user.is_authenticated else None
+    if member is not None and member.ratings_submitted_at is None:
+        return ratings.filter(assessor=user)
+    if member is None and (
+        evaluation.status in RATINGS_OPEN_STATUSES or not user.has_role(*RATING_OVERSEERS)
+    ):  # the enterprise itself reads the consensus and findings, not each assessor's sheet
+        return ratings.none()
+    return ratings
+
+
+def ratings_of(user: User, evaluation: Evaluation, assessor_pk: int, *, request: HttpRequest | None = None) -> dict:
+    """One team member's ratings by item code; a 404 (audit-logged) while the blind-rating rule hides them.
+
+    ``evaluation`` comes from ``evaluation_get``, so it is inside the user's scope already.
+    """
+    if not evaluation.team.filter(assessor_id=assessor_pk).exists():
+        raise Http404
+    member = TeamMember.objects.filter(evaluation=evaluation, assessor=user).first()
+    blind = member is not None and member.ratings_submitted_at is None and assessor_pk != user.pk
+    outsider = member is None and (evaluation.status in RATINGS_OPEN_STATUSES or not user.has_role(*RATING_OVERSEERS))
+    if blind or outsider:
+        audit_record(
+            action=AuditAction.ACCESS_DENIED,
+            actor=user,
+            request=request,
+            target=evaluation,
+            success=False,
+            details={"reason": "blind_rating", "assessor": assessor_pk},
+        )
+        raise Http404
+    return {
+        (r.requirement or r.condition).code: r
+        for r in ratings_visible(user, evaluation).filter(assessor_id=assessor_pk)
+    }
+
+
+WORK_STATUSES = (
+    EvaluationStatus.ASSIGNED,
+    EvaluationStatus.ON_SITE,
+    EvaluationStatus.CONSENSUS,
+    EvaluationStatus.RESULT_SUBMITTED,
+)
+
+
+def assignments(*, user: User) -> QuerySet[Evaluation]:
+    """The on-site work in front of an assessor (their teams) or an institution administrator (the institution's
+    evaluations), oldest first; through the scoping layer, which scopes these roles by assignment."""
+    return (
+        scope(user, Evaluation.objects.filter(status__in=WORK_STATUSES), published=False)
+        .select_related("enterprise__region", "institution")
+        .order_by("updated_at")
+    )

@@ -8,6 +8,27 @@ from evaluations.services.institutions import (
     qualification_save,
 )
 from evaluations.services.model_import import evaluation_model_import
+from evaluations.services.onsite import (
+    conflict_override,
+    consensus_save,
+    consensus_save_many,
+    finding_add,
+    rating_save,
+    ratings_save,
+    ratings_submit,
+    require_rater,
+    result_submit,
+    team_assign,
+)
+from evaluations.services.publication import (
+    certificate_revoke,
+    certificates_expire,
+    objection_raise,
+    objection_resolve,
+    result_approve,
+    result_publish,
+    result_return,
+)
 from evaluations.services.self_assessment import (
     answer_save,
     eligibility_save,
@@ -22,7 +43,12 @@ __all__ = [
     "EvaluationError",
     "answer_save",
     "assessor_add",
+    "certificate_revoke",
+    "certificates_expire",
     "conflict_check",
+    "conflict_override",
+    "consensus_save",
+    "consensus_save_many",
     "declaration_add",
     "eligibility_save",
     "evaluation_assign_institution",
@@ -32,5 +58,17 @@ __all__ = [
     "evaluation_start_from_diagnosis",
     "evaluation_submit",
     "evidence_upload",
+    "finding_add",
+    "objection_raise",
+    "objection_resolve",
     "qualification_save",
+    "rating_save",
+    "ratings_save",
+    "ratings_submit",
+    "require_rater",
+    "result_approve",
+    "result_publish",
+    "result_return",
+    "result_submit",
+    "team_assign",
 ]

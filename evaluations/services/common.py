@@ -32,5 +32,5 @@ def require_draft(evaluation: Evaluation) -> None:
         )
 
 
-def record_history(evaluation: Evaluation, *, to: str, by: User, reason: str = "", previous: str = "") -> None:
+def record_history(evaluation: Evaluation, *, to: str, by: User | None, reason: str = "", previous: str = "") -> None:
     StatusChange.objects.create(evaluation=evaluation, from_status=previous, to_status=to, by=by, reason=reason)

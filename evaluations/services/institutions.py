@@ -14,6 +14,7 @@ from enterprises.models import Enterprise
 from evaluations import coi
 from evaluations.models import (
     ConflictDeclaration,
+    Evaluation,
     Institution,
     Qualification,
 )
@@ -119,11 +120,19 @@ def declaration_add(
     return declaration
 
 
-def conflict_check(*, assessor: User, enterprise: Enterprise, on=None) -> list[coi.Conflict]:
+def _assessed_previous_cycle(assessor: User, enterprise: Enterprise, evaluation) -> bool:
+    earlier = Evaluation.objects.filter(enterprise=enterprise, team__isnull=False)
+    if evaluation is not None:
+        earlier = earlier.filter(cycle__lt=evaluation.cycle)
+    previous = earlier.order_by("-cycle").first()
+    return previous is not None and previous.team.filter(assessor=assessor).exists()
+
+
+def conflict_check(*, assessor: User, enterprise: Enterprise, evaluation=None, on=None) -> list[coi.Conflict]:
     """Why ``assessor`` may not evaluate ``enterprise`` (empty list: free to assign).
 
-    Previous-cycle assessments are not known until on-site assignments exist (the next step of issue 4);
-    until then that rule has nothing to find.
+    The previous cycle is the enterprise's latest evaluation with an on-site team before ``evaluation`` (or
+    before now, when no evaluation is given).
     """
     on = on or timezone.localdate()
     group = {enterprise.pk}
@@ -145,6 +154,6 @@ def conflict_check(*, assessor: User, enterprise: Enterprise, on=None) -> list[c
         industry=enterprise.industry_id,
         ties=ties,
         credentials=credentials,
-        assessed_previous_cycle=False,
+        assessed_previous_cycle=_assessed_previous_cycle(assessor, enterprise, evaluation),
         on=on,
     )

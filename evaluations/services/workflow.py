@@ -22,15 +22,22 @@ from evaluations.services.common import EvaluationError, record_history, require
 
 
 def _transition(
-    evaluation: Evaluation, *, action: str, by: User, reason: str = "", request: HttpRequest | None = None
+    evaluation: Evaluation, *, action: str, by: User | None, reason: str = "", request: HttpRequest | None = None
 ) -> tuple[Evaluation, str]:
-    """Check ``action`` against the workflow table and the user's scope; lock the row; return it and its status."""
+    """Check ``action`` against the workflow table and the user's scope; lock the row; return it and its status.
+
+    ``by=None`` is the platform itself (a scheduled task): allowed only for the table's PLATFORM steps, which in
+    turn no person can take (no role matches an empty role set).
+    """
     transition = workflow.TRANSITIONS[action]
-    if not by.has_role(*transition.roles):
+    if by is None:
+        if transition.roles != workflow.PLATFORM:
+            raise NotPermitted(_("Only a person with the right role can take this step."))
+    elif not by.has_role(*transition.roles):
         raise NotPermitted(_("Your role cannot take this step."))
-    if action == "submit":
+    elif action == "submit":
         require_member(by, evaluation.enterprise)
-    elif not scope(by, Evaluation.objects.filter(pk=evaluation.pk)).exists():
+    elif not scope(by, Evaluation.objects.filter(pk=evaluation.pk), published=False).exists():
         raise NotPermitted(_("This enterprise is outside your area."))
     evaluation = Evaluation.objects.select_for_update().select_related("enterprise", "model").get(pk=evaluation.pk)
     if evaluation.status != transition.source:
@@ -49,11 +56,12 @@ def _transition(
     return evaluation, previous
 
 
-def _record(evaluation: Evaluation, *, previous: str, by: User, reason: str, request, **details) -> None:
+def _record(evaluation: Evaluation, *, previous: str, by: User | None, reason: str, request, **details) -> None:
     record_history(evaluation, previous=previous, to=evaluation.status, by=by, reason=reason.strip())
     audit_record(
         action=AuditAction.STATE_CHANGE,
         actor=by,
+        username="" if by is not None else "platform",
         request=request,
         target=evaluation,
         details={"from": previous, "to": evaluation.status, "reason": reason.strip(), **details},

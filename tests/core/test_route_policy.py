@@ -8,6 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 PUBLIC, LOGIN, API_DENIED, METHOD = "public", "login", "api_denied", "method"
+# A public route whose example object does not exist: the visitor gets the 404 page, not the login page.
+MISSING = "missing"
 
 # url name → (kwargs, what an anonymous GET gets)
 POLICY = {
@@ -25,19 +27,39 @@ POLICY = {
     "enterprises:enterprise_edit": ({"pk": 1}, LOGIN),
     "enterprises:supplierlink_create": ({"pk": 1}, LOGIN),
     "enterprises:supplierlink_delete": ({"pk": 1, "link_pk": 1}, LOGIN),
+    "enterprises:supplierlink_respond": ({"pk": 1, "link_pk": 1}, LOGIN),
+    "enterprises:supply_chain": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_list": ({}, LOGIN),
     "evaluations:self_diagnosis": ({}, PUBLIC),
     "evaluations:evaluation_queue": ({}, LOGIN),
+    "evaluations:calibration": ({}, LOGIN),
     "evaluations:institution_list": ({}, LOGIN),
     "evaluations:institution_detail": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_decide": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_assign": ({"pk": 1}, LOGIN),
     "evaluations:model_detail": ({"code": "QMC-2024"}, PUBLIC),
+    "evaluations:results_inquiry": ({}, PUBLIC),
+    "evaluations:notice_list": ({}, PUBLIC),
+    "evaluations:objection_create": ({"pk": 1}, PUBLIC),
+    "evaluations:certificate_search": ({}, PUBLIC),
+    "evaluations:certificate_verify": ({"number": "QP-2026-44-000001"}, MISSING),
+    "evaluations:certificate_pdf": ({"number": "QP-2026-44-000001"}, MISSING),
+    "evaluations:decision_list": ({}, LOGIN),
+    "evaluations:evaluation_decision": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_detail": ({"pk": 1}, LOGIN),
     "evaluations:evidence_upload": ({"pk": 1}, LOGIN),
     "evaluations:evidence_download": ({"pk": 1, "evidence_pk": 1}, LOGIN),
     "evaluations:evaluation_review": ({"pk": 1}, LOGIN),
     "evaluations:evaluation_result": ({"pk": 1}, LOGIN),
+    "evaluations:onsite": ({"pk": 1}, LOGIN),
+    "evaluations:rating_sheet": ({"pk": 1}, LOGIN),
+    "evaluations:assessor_ratings": ({"pk": 1, "assessor_pk": 1}, LOGIN),
+    "evaluations:consensus": ({"pk": 1}, LOGIN),
+    "evaluations:workbook_template": ({"pk": 1}, LOGIN),
+    "evaluations:workbook_batch_template": ({}, LOGIN),
+    "evaluations:workbook_upload": ({}, LOGIN),
+    "evaluations:workbook_detail": ({"pk": 1}, LOGIN),
+    "core:job_status": ({"pk": 1}, LOGIN),
     "api:api-root": ({}, PUBLIC),
     "api:region-list": ({}, PUBLIC),
     "api:region-detail": ({"pk": "440300"}, PUBLIC),
@@ -49,9 +71,15 @@ POLICY = {
     "api:enterprise-detail": ({"pk": 1}, API_DENIED),
     "api:evaluation-model-list": ({}, PUBLIC),
     "api:evaluation-model-detail": ({"code": "QMC-2024"}, PUBLIC),
+    "api:certificate-detail": ({"number": "QP-2026-44-000001"}, MISSING),
+    "api:result-list": ({}, PUBLIC),
     "api:auth_token": ({}, METHOD),
     "api:scoring_preview": ({}, METHOD),
     "api:evaluation_answer": ({"pk": 1}, API_DENIED),
+    "api:evaluation-list": ({}, API_DENIED),
+    "api:evaluation-detail": ({"pk": 1}, API_DENIED),
+    "api:evaluation-ratings": ({"pk": 1}, API_DENIED),
+    "api:evaluation-result": ({"pk": 1}, API_DENIED),
     "api:evaluation_eligibility": ({"pk": 1}, API_DENIED),
     "api:schema": ({}, PUBLIC),
     "api:docs": ({}, PUBLIC),
@@ -84,6 +112,8 @@ def test_anonymous_visitors_get_what_the_policy_says(client, name):
     elif expected == LOGIN:
         assert response.status_code == 302
         assert response.url.startswith(reverse("accounts:login"))
+    elif expected == MISSING:
+        assert response.status_code == 404
     elif expected == API_DENIED:
         assert response.status_code == 403
         assert response.json()["code"] == "not_authenticated"

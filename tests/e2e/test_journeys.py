@@ -117,7 +117,7 @@ def test_enterprise_admin_adds_a_supplier(demo_site, new_page):
     page.get_by_label("Products supplied").fill("PCB")
     page.get_by_role("button", name="Add supplier").click()
     assert "was added to your suppliers" in page.content()
-    assert page.locator("#suppliers + .two-col").get_by_text(supplier.name_en).is_visible()
+    assert page.locator("#suppliers ~ .two-col").get_by_text(supplier.name_en).is_visible()
     assert SupplierLink.objects.filter(supplier=supplier, products="PCB").exists()
     screenshot(page, "enterprise-detail-suppliers")
     page.goto(f"{demo_site}/enterprises/")

@@ -21,11 +21,12 @@ def test_admin_adds_a_supplier_by_credit_code_and_sees_its_name_not_its_page(
     response = _add(client, shenzhen_enterprise, credit_code=beijing_enterprise.credit_code.lower(), products="传感器")
     assert response.status_code == 302
     link = SupplierLink.objects.get(leading=shenzhen_enterprise)
-    assert (link.supplier, link.products) == (beijing_enterprise, "传感器")
+    assert (link.supplier, link.products, link.status) == (beijing_enterprise, "传感器", "pending")
     assert AuditLog.objects.filter(action=AuditAction.CREATE, object_id=str(link.pk)).exists()
 
     page = client.get(shenzhen_enterprise.get_absolute_url()).text
     assert beijing_enterprise.name_en in page
+    assert "Awaiting the supplier" in page  # until the supplier accepts (tests/enterprises/test_supply_chain.py)
     assert beijing_enterprise.get_absolute_url() not in page  # named, but its page stays out of scope
     assert client.get(beijing_enterprise.get_absolute_url()).status_code == 404
 
