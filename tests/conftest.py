@@ -22,6 +22,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create hundreds of users; PBKDF2's deliberate slowness (~0.6 s each here) buys them nothing.
+
+    Production keeps Django's default hashers; no test depends on which one hashes.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
