@@ -10,6 +10,7 @@ from enterprises.api.views import AuthorityViewSet, EnterpriseViewSet, IndustryV
 from evaluations.api.publication import CertificateViewSet, PublishedResultViewSet
 from evaluations.api.scoped import EvaluationViewSet
 from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
+from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
 
 
 class PublicRootRouter(DefaultRouter):
@@ -35,6 +36,10 @@ urlpatterns = [
     path("scoring/preview", ScoringPreviewView.as_view(), name="scoring_preview"),
     path("evaluations/<int:pk>/answers/", AnswerView.as_view(), name="evaluation_answer"),
     path("evaluations/<int:pk>/eligibility/", EligibilityView.as_view(), name="evaluation_eligibility"),
+    path("indices/cells/", IndexMapView.as_view(), name="index_cells"),
+    path("indices/industries/", IndexIndustryView.as_view(), name="index_industries"),
+    path("indices/trend/", IndexTrendView.as_view(), name="index_trend"),
+    path("indices/kpis/", IndexKpiView.as_view(), name="index_kpis"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

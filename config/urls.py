@@ -13,6 +13,8 @@ urlpatterns = [
     path("enterprises/", include("enterprises.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("jobs/", include("core.urls")),
+    path("indices/geo/", include("indices.geo_urls")),
+    path("indices/", include("indices.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -16,6 +16,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("Evaluation model"), reverse("evaluations:model_detail", kwargs={"code": "QMC-2024"})))
     items.append((_("Quality inquiry"), reverse("evaluations:results_inquiry")))
     items.append((_("Public notice"), reverse("evaluations:notice_list")))
+    items.append((_("Quality map"), reverse("indices:public_map")))
     if not user.is_authenticated:
         return items
     if user.has_role(*_SCOPED_ROLES):
@@ -25,8 +26,12 @@ def _navigation(user) -> list[tuple[str, str]]:
         items.append((_("Results and publication"), reverse("evaluations:decision_list")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN, *INSTITUTION_ROLES):
         items.append((_("Institutions"), reverse("evaluations:institution_list")))
+    if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN):
+        items.append((_("Dashboard"), reverse("indices:dashboard")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.INSTITUTION_ADMIN):
         items.append((_("Calibration"), reverse("evaluations:calibration")))
+    if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN):
+        items.append((_("Early warnings"), reverse("indices:warning_list")))
     if user.has_role(*_CLAIM_ROLES):
         items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
     if user.has_role(Role.PLATFORM_ADMIN):

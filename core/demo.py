@@ -27,6 +27,8 @@ from evaluations.demo import (
 from evaluations.demo_onsite import seed_onsite
 from evaluations.models import Evaluation
 from evaluations.selectors import model_latest
+from indices.facts import facts_rebuild
+from indices.services import indices_recompute
 
 DEMO_PASSWORD = "QualityPath-2026"  # noqa: S105 - documented demo credential, demo data only
 
@@ -351,11 +353,19 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     seed_evaluations(rng=rng, enterprises=others, by=admin)
     _previous_cycle_for(home_enterprise, by=User.objects.get(username="enterprise_admin"), rng=rng)
     onsite = seed_onsite(rng=rng, institution=guangdong_institution, password=DEMO_PASSWORD)
+    # Four years of published results for the index, dashboards, warnings and map (imported here: indices.demo
+    # builds on this module's generators). Its own generator, so earlier draws do not move it.
+    from indices.demo import seed_history
+
+    history = seed_history(rng=random.Random(f"{seed}-history"))
+    facts_rebuild()  # the demo self-assessments above are written directly, not through the workflow services
+    indices_recompute()
     summary = {
         "enterprises": Enterprise.objects.count(),
         "supplier_links": SupplierLink.objects.count(),
         "self_assessments": Evaluation.objects.count(),
         "on_site": onsite,
+        "history": history,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

@@ -3,6 +3,8 @@
 from accounts.choices import Role
 from enterprises import selectors as enterprise_selectors
 from evaluations import selectors as evaluation_selectors
+from indices import dashboard_selectors as index_selectors
+from indices import warning_selectors
 
 
 def home_context(*, user, role: str | None) -> dict:
@@ -16,6 +18,7 @@ def home_context(*, user, role: str | None) -> dict:
         return {
             "enterprise": enterprise,
             "assessment": evaluation_selectors.enterprise_status(enterprise=enterprise),
+            "benchmark": index_selectors.benchmark_panel(enterprise=enterprise),
             "is_admin": role == Role.ENTERPRISE_ADMIN,
             "member_count": enterprise.memberships.filter(is_active=True).count(),
             "supplier_count": enterprise.supplier_links.count(),
@@ -30,6 +33,7 @@ def home_context(*, user, role: str | None) -> dict:
             "assessments": evaluation_selectors.evaluation_counts(user=user),
             "pending_claims": enterprise_selectors.claim_list(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
+            "warnings": warning_selectors.warning_summary(user=user),
         }
     if role in (Role.NATIONAL, Role.PLATFORM_ADMIN):
         return {
@@ -37,6 +41,7 @@ def home_context(*, user, role: str | None) -> dict:
             "assessments": evaluation_selectors.evaluation_counts(user=user),
             "by_province": enterprise_selectors.enterprises_by_province(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
+            "warnings": warning_selectors.warning_summary(user=user),
         }
     if role in (Role.ASSESSOR, Role.INSTITUTION_ADMIN):
         membership = next(m for m in user.active_memberships if m.institution_id)

@@ -177,7 +177,8 @@ def _candidates(rng: random.Random, *, wanted: int, by: User) -> list[Evaluation
         .order_by("pk")
     )
     requirements = list(model.requirements.all()) if model else []
-    for enterprise in free[: max(0, wanted + 3 - waiting.count())]:  # a few spare: one per enterprise below
+    spare = max(0, wanted + 3 - waiting.count()) if wanted > 0 else 0  # none once every stage is taken (re-runs)
+    for enterprise in free[:spare]:  # a few spare: one per enterprise below
         capability = rng.choice([2, 3, 3, 4])
         ratings = {r.pk: demo_rating(rng, r.level, capability) for r in requirements}
         create_demo_evaluation(model, enterprise, year, by, ratings, submitted=True)

@@ -17,6 +17,7 @@ from xml.parsers.expat import ExpatError
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
+from core.exports import FORMULA_TRIGGERS
 from evaluations import xlsx_stream
 from evaluations.workbooks import (
     CODE,
@@ -24,7 +25,6 @@ from evaluations.workbooks import (
     COMMENT,
     CREDIT_CODE,
     EVALUATION,
-    FORMULA_TRIGGERS,
     HEADER,
     RATING,
     SHEET,

@@ -18,6 +18,7 @@ import openpyxl
 from django.utils.translation import gettext as _
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.exports import neutralise
 from evaluations import ratings as rules
 
 SHEET = "ratings"
@@ -34,7 +35,6 @@ HEADER = (
 )
 COLUMNS = "ABCDEFGH"
 EVALUATION, CREDIT_CODE, CODE, RATING, COMMENT = 0, 1, 3, 6, 7
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Chinese text as data (full-width punctuation is correct here).
 INSTRUCTIONS_ZH = (
     "评分表使用说明",
@@ -139,13 +139,6 @@ class EvaluationPlan:
     create: list[tuple[Item, str, str]] = field(default_factory=list)
     change: list[tuple[Item, str, str]] = field(default_factory=list)
     unchanged: int = 0
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would take for a formula gets a leading apostrophe (formula injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 # --- writing --------------------------------------------------------------------------------------------------

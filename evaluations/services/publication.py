@@ -29,6 +29,7 @@ from evaluations.services.common import EvaluationError
 from evaluations.services.workflow import _record, _transition
 from evaluations.workflow import AUTHORITIES
 from evaluations.working_days import add_working_days, add_years
+from indices.services import recompute_soon
 
 OBJECTION_TEXT_MIN = 10
 OBJECTION_TEXT_MAX = 5000
@@ -253,6 +254,7 @@ def result_publish(*, evaluation: Evaluation, by: User, request: HttpRequest | N
         level=evaluation.official_level,
         certificate=certificate.number if certificate else None,
     )
+    recompute_soon()
     return evaluation
 
 
@@ -300,4 +302,5 @@ def certificate_revoke(
     certificate.revoked_reason, certificate.revoked_at, certificate.revoked_by = reason.strip(), timezone.now(), by
     certificate.save(update_fields=["status", "revoked_reason", "revoked_at", "revoked_by", "updated_at"])
     _record(evaluation, previous=previous, by=by, reason=reason, request=request, certificate=certificate.number)
+    recompute_soon()
     return certificate

@@ -19,6 +19,7 @@ from evaluations.models import (
     Institution,
 )
 from evaluations.services.common import EvaluationError, record_history, require_draft, require_member
+from indices.facts import fact_sync
 
 
 def _transition(
@@ -57,7 +58,9 @@ def _transition(
 
 
 def _record(evaluation: Evaluation, *, previous: str, by: User | None, reason: str, request, **details) -> None:
+    """The history and audit rows of a step; and the summary facts follow the new state (indices.facts)."""
     record_history(evaluation, previous=previous, to=evaluation.status, by=by, reason=reason.strip())
+    fact_sync(evaluation=evaluation)
     audit_record(
         action=AuditAction.STATE_CHANGE,
         actor=by,

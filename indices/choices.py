@@ -1,0 +1,19 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Layer(models.TextChoices):
+    SELF = "self", _("Self-assessed")
+    OFFICIAL = "official", _("Official (on-site)")
+
+
+class WarningKind(models.TextChoices):
+    INDEX_DROP = "index_drop", _("Index dropped")
+    COVERAGE_FALL = "coverage_fall", _("Coverage fell")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+
+
+class WarningState(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    RESOLVED = "resolved", _("Resolved")
