@@ -46,9 +46,7 @@ def _result(enterprise, model, *, cycle=2023, published=datetime.date(2023, 6, 1
 
 @pytest.mark.django_db
 @time_machine.travel(TODAY, tick=False)
-def test_an_imported_result_is_published_with_its_certificate_history_and_facts(
-    shenzhen_enterprise, model, admin
-):
+def test_an_imported_result_is_published_with_its_certificate_history_and_facts(shenzhen_enterprise, model, admin):
     (evaluation,) = results_import(
         results=[_result(shenzhen_enterprise, model)], model=model, by=admin, source="广东省公告"
     )
