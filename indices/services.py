@@ -116,8 +116,11 @@ def _scores(params: dict) -> pd.DataFrame:
     return pd.concat([raw, dimensions], axis=1)
 
 
-def year_frames(year: int, *, today: date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The finest-grain counts of ``year`` and the per-enterprise scores behind its quartiles."""
+def year_frames(
+    year: int, *, today: date | None = None, with_scores: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The finest-grain counts of ``year`` and the per-enterprise scores behind its quartiles (unless not wanted:
+    the year before the first one recomputed only gives the change on it)."""
     ref = reference_date(year, today=today)
     params = {
         "ref": ref.isoformat(),
@@ -128,7 +131,7 @@ def year_frames(year: int, *, today: date | None = None) -> tuple[pd.DataFrame, 
     official = _numeric(_frame(OFFICIAL_SQL, params))
     self_layer = _numeric(_frame(SELF_SQL, params))
     registered = _numeric(_frame(REGISTERED_SQL, params))
-    return method.finest(official, self_layer, registered), _scores(params)
+    return method.finest(official, self_layer, registered), _scores(params) if with_scores else None
 
 
 def _none_if_nan(value):
@@ -239,7 +242,7 @@ def indices_recompute(
     written = {}
     previous = None
     if years:
-        previous_fine, _scores_unused = year_frames(years[0] - 1, today=today)
+        previous_fine, _no_scores = year_frames(years[0] - 1, today=today, with_scores=False)
         previous = method.ratios(method.roll_up(previous_fine))
     for done, year in enumerate(years):
         fine, scores = year_frames(year, today=today)
