@@ -10,4 +10,7 @@ from indices.tasks import warnings_raise_task
 def recompute_job(job: Job, progress: Progress) -> dict:
     written = indices_recompute(progress=progress)
     warnings_raise_task.delay()  # its own task: a failing rule never fails the recompute
-    return {"cells": {str(year): count for year, count in written.items()}}
+    return {
+        "cells": {str(year): counts["cells"] for year, counts in written.items()},
+        "written": {str(year): counts["written"] for year, counts in written.items()},
+    }

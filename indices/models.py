@@ -2,8 +2,8 @@
 
 ``EvaluationFact`` is the one summary row per scored evaluation and layer; dashboards and the index read facts
 and cells, never raw ratings. ``IndexCell`` is one snapshot row per method version x year x region x industry x
-size (roll-ups use the empty code: "000000" is the whole country, "" all industries or all sizes). Cells are
-written only by ``indices.services.indices_recompute``.
+size (roll-ups use the empty code: "000000" is the whole country, "" all industries or all sizes). Cells and
+``IndexSnapshot`` rows are written only by ``indices.services.indices_recompute``.
 """
 
 from django.conf import settings
@@ -85,10 +85,38 @@ class IndexCell(models.Model):
                 fields=["method_version", "year", "region_code", "industry_code", "size_class"], name="index_cell_key"
             )
         ]
-        indexes = [models.Index(fields=["method_version", "year", "region_level"])]
+        indexes = [
+            models.Index(fields=["method_version", "year", "region_level"]),
+            # The trend lines: one region, industry and size over every year.
+            models.Index(
+                fields=["method_version", "region_code", "industry_code", "size_class", "year"], name="index_cell_trend"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}/{self.region_code}/{self.industry_code or '*'}/{self.size_class or '*'}"
+
+
+class IndexSnapshot(models.Model):
+    """When a year's cells were last recomputed, whether or not any value changed.
+
+    A recompute rewrites only the cells whose values changed (a cell's ``computed_at`` is when its values were
+    last written); this row, written in the same transaction, says how fresh the whole year is.
+    """
+
+    method_version = models.CharField(_("method version"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("year"))
+    computed_at = models.DateTimeField(_("computed at"))
+    cells = models.PositiveIntegerField(_("cells"))
+    changed = models.PositiveIntegerField(_("cells written"), help_text=_("Inserted, updated or deleted."))
+
+    class Meta:
+        verbose_name = _("index snapshot")
+        verbose_name_plural = _("index snapshots")
+        constraints = [models.UniqueConstraint(fields=["method_version", "year"], name="index_snapshot_key")]
+
+    def __str__(self) -> str:
+        return f"{self.method_version}/{self.year}"
 
 
 class EarlyWarning(models.Model):

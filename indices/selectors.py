@@ -14,7 +14,7 @@ from accounts.scoping import region_in_scope
 from enterprises.models import Industry, Region
 from indices import method
 from indices.choices import Layer
-from indices.models import ALL, COUNTRY, EvaluationFact, IndexCell
+from indices.models import ALL, COUNTRY, EvaluationFact, IndexCell, IndexSnapshot
 
 # National targets (2025 and 2027 notices): enterprises at or above each level, by level number.
 TARGETS = {2025: {2: 5000, 3: 500, 4: 50}, 2027: {2: 10000, 3: 1000, 4: 100, 5: 10}}
@@ -41,6 +41,12 @@ def _cells(**filters) -> QuerySet:
 def years() -> list[int]:
     """The years that have cells, oldest first."""
     return sorted(set(_cells(region_code=COUNTRY, industry_code=ALL, size_class=ALL).values_list("year", flat=True)))
+
+
+def computed_at(year: int | None):
+    """When ``year``'s cells were last recomputed (a cell's own stamp is when its values last changed)."""
+    snapshots = IndexSnapshot.objects.filter(method_version=method.METHOD_VERSION, year=year)
+    return snapshots.values_list("computed_at", flat=True).first()
 
 
 def may_see_small_cells(user, region_code: str) -> bool:

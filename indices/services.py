@@ -1,12 +1,12 @@
 """Recomputing the index snapshots: SQL aggregates at the finest grain, the method on small frames, one
 transaction per year and method version.
 
-A recompute is idempotent: it upserts every cell of a year and deletes the year's cells that no longer exist,
-inside one transaction, so a worker killed mid-run leaves the previous snapshot of that year as it was.
+A recompute is idempotent: for each year, inside one transaction, it inserts the new cells, rewrites the ones
+whose values changed and deletes the ones no longer there, so a worker killed mid-run leaves the previous snapshot
+of that year as it was.
 """
 
 import json
-import math
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -21,8 +21,9 @@ from accounts.choices import Role
 from core import jobs
 from core.exceptions import NotPermitted
 from core.models import Job
+from enterprises.models import Region
 from indices import method
-from indices.models import EvaluationFact, IndexCell
+from indices.models import EvaluationFact, IndexCell, IndexSnapshot
 
 ProgressCallback = Callable[[int, int], None]
 RECOMPUTE_PENDING_KEY = "indices:recompute-pending"
@@ -67,7 +68,12 @@ GROUP BY city_code, province_code, industry_code, size_class
 """
 )
 
-SCORES_SQL = _RANKED + "SELECT province_code, industry_code, score, dimension_scores FROM latest WHERE counted = 1"
+# Only the counted enterprises' scores; the dimension scores come as JSON text and are parsed in one call.
+SCORES_SQL = (
+    _RANKED
+    + "SELECT province_code, industry_code, score, CAST(dimension_scores AS TEXT) AS dimensions "
+    + "FROM latest WHERE counted = 1"
+)
 
 SELF_SQL = """
 SELECT city_code, province_code, industry_code, size_class, COUNT(*) AS self_n, SUM(score) AS self_sum
@@ -76,12 +82,14 @@ WHERE layer = 'self' AND year = %(year)s
 GROUP BY city_code, province_code, industry_code, size_class
 """
 
+# The registered enterprises of every year in one scan: each counted in the first year whose reference day it
+# was registered by ({bucket} is a CASE over the years), then summed up year after year in pandas.
 REGISTERED_SQL = """
-SELECT e.region_id AS city_code, COALESCE(r.parent_id, r.code) AS province_code, e.industry_id AS industry_code,
-       e.size_class, COUNT(*) AS registered
-FROM enterprises_enterprise e JOIN enterprises_region r ON r.code = e.region_id
-WHERE e.status <> 'rejected' AND e.created_at < %(after)s
-GROUP BY e.region_id, COALESCE(r.parent_id, r.code), e.industry_id, e.size_class
+SELECT region_id AS city_code, industry_id AS industry_code, size_class, {bucket} AS first_year,
+       COUNT(*) AS registered
+FROM enterprises_enterprise
+WHERE status <> 'rejected' AND created_at < %(last)s
+GROUP BY region_id, industry_id, size_class, first_year
 """
 
 
@@ -105,41 +113,57 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def registered_by_year(years: list[int], *, today: date | None = None) -> dict[int, pd.DataFrame]:
+    """Registered enterprises at the finest grain for each of ``years`` (an enterprise counts from its
+    registration to the end; rejected ones never), from one scan of the enterprises."""
+    years = sorted(years)
+    afters = {year: (reference_date(year, today=today) + timedelta(days=1)).isoformat() for year in years}
+    bucket = "CASE " + " ".join(f"WHEN created_at < %(after_{year})s THEN {year}" for year in years) + " END"
+    params = {"last": afters[years[-1]], **{f"after_{year}": after for year, after in afters.items()}}
+    raw = _frame(REGISTERED_SQL.format(bucket=bucket), params)
+    empty = pd.DataFrame(columns=[*method.FINE, "registered"])
+    if raw.empty:
+        return dict.fromkeys(years, empty)
+    province = {code: parent or code for code, parent in Region.objects.values_list("code", "parent_id")}
+    raw["province_code"] = raw["city_code"].map(province)
+    raw["registered"] = pd.to_numeric(raw["registered"])
+    by_year = (
+        raw.pivot_table(index=method.FINE, columns="first_year", values="registered", aggfunc="sum", fill_value=0)
+        .reindex(columns=years, fill_value=0)
+        .cumsum(axis=1)
+    )
+    frames = {}
+    for year in years:
+        column = by_year[year]
+        frames[year] = column[column > 0].rename("registered").reset_index()
+    return frames
+
+
 def _scores(params: dict) -> pd.DataFrame:
     raw = _frame(SCORES_SQL, params)
     if raw.empty:
         return pd.DataFrame(columns=["province_code", "industry_code", "score"])
-    dimensions = pd.DataFrame(
-        [value if isinstance(value, dict) else json.loads(value or "{}") for value in raw.pop("dimension_scores")]
-    )
+    texts = raw.pop("dimensions").fillna("{}")
+    dimensions = pd.DataFrame(json.loads("[" + ",".join(texts) + "]"), index=raw.index)
     raw["score"] = pd.to_numeric(raw["score"])
     return pd.concat([raw, dimensions], axis=1)
 
 
 def year_frames(
-    year: int, *, today: date | None = None, with_scores: bool = True
+    year: int, *, registered: pd.DataFrame, today: date | None = None, with_scores: bool = True
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The finest-grain counts of ``year`` and the per-enterprise scores behind its quartiles (unless not wanted:
-    the year before the first one recomputed only gives the change on it)."""
+    """The finest-grain counts of ``year`` (``registered``: that year's frame of ``registered_by_year``) and the
+    per-enterprise scores behind its quartiles (unless not wanted: the year before the first one recomputed only
+    gives the change on it)."""
     ref = reference_date(year, today=today)
-    params = {
-        "ref": ref.isoformat(),
-        "start": date(year, 1, 1).isoformat(),
-        "year": year,
-        "after": (ref + timedelta(days=1)).isoformat(),
-    }
+    params = {"ref": ref.isoformat(), "start": date(year, 1, 1).isoformat(), "year": year}
     official = _numeric(_frame(OFFICIAL_SQL, params))
     self_layer = _numeric(_frame(SELF_SQL, params))
-    registered = _numeric(_frame(REGISTERED_SQL, params))
     return method.finest(official, self_layer, registered), _scores(params) if with_scores else None
 
 
-def _none_if_nan(value):
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(float(value), 4)
-
-
 KEY_COLUMNS = ("method_version", "year", "region_code", "industry_code", "size_class")
-VALUE_COLUMNS = (
+COMPARED_COLUMNS = (
     "region_level",
     "n",
     "registered",
@@ -153,70 +177,101 @@ VALUE_COLUMNS = (
     "index_change",
     "coverage_change",
     "quartiles",
-    "computed_at",
 )
-_COLUMNS = ", ".join(f'"{column}"' for column in KEY_COLUMNS + VALUE_COLUMNS)  # "index" is a keyword in SQLite
-_ON_CONFLICT = f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET " + ", ".join(
-    f'"{column}" = excluded."{column}"' for column in VALUE_COLUMNS
-)
-# SQLite (the embedded default): one upsert statement per row. PostgreSQL: COPY into a temporary table, then one
-# set-based upsert. The ORM's bulk_create spent ~0.5 ms a row preparing values; both keep the write near the
-# database's own speed.
-UPSERT_SQL = (
-    f"INSERT INTO {IndexCell._meta.db_table} ({_COLUMNS}) "
-    f"VALUES ({', '.join(['%s'] * (len(KEY_COLUMNS) + len(VALUE_COLUMNS)))}) {_ON_CONFLICT}"
-)
+VALUE_COLUMNS = (*COMPARED_COLUMNS, "computed_at")
+
+
+def _quoted(columns, prefix: str = "") -> str:
+    return ", ".join(f'{prefix}"{column}"' for column in columns)  # "index" is a keyword in SQLite
+
+
+_CELLS = IndexCell._meta.db_table
+STAGED_COLUMNS = ("region_code", "industry_code", "size_class", *COMPARED_COLUMNS)  # the rest is the same for all
+_STAGED = _quoted(STAGED_COLUMNS)
+# Cells go to a temporary table first (COPY on PostgreSQL, one executemany on SQLite), then set-based statements
+# insert the new cells, update only those whose values changed (unchanged rows are not rewritten: no dead rows
+# for the vacuum, and a cell's computed_at is when its values last changed) and delete those no longer there.
 INCOMING = "indices_incoming_cells"
-PG_STAGE_SQL = (
-    f"CREATE TEMPORARY TABLE {INCOMING} ON COMMIT DROP AS "
-    f"SELECT {_COLUMNS} FROM {IndexCell._meta.db_table} WITH NO DATA"
+STAGE_SQL = f"CREATE TEMPORARY TABLE {INCOMING} AS SELECT {_STAGED} FROM {_CELLS} WHERE 1 = 0"
+STAGE_ROW_SQL = f"INSERT INTO {INCOMING} ({_STAGED}) VALUES ({', '.join(['%s'] * len(STAGED_COLUMNS))})"
+UPSERT_SQL = (
+    f"INSERT INTO {_CELLS} (method_version, year, computed_at, {_STAGED}) "
+    f"SELECT %s, %s, %s, {_STAGED} FROM {INCOMING} WHERE true "  # "WHERE": SQLite's parser needs it
+    f"ON CONFLICT ({', '.join(KEY_COLUMNS)}) DO UPDATE SET "
+    + ", ".join(f'"{column}" = excluded."{column}"' for column in VALUE_COLUMNS)
+    + f" WHERE ({_quoted(COMPARED_COLUMNS, f'{_CELLS}.')}) IS DISTINCT FROM ({_quoted(COMPARED_COLUMNS, 'excluded.')})"
 )
-PG_UPSERT_SQL = f"INSERT INTO {IndexCell._meta.db_table} ({_COLUMNS}) SELECT {_COLUMNS} FROM {INCOMING} {_ON_CONFLICT}"
+DELETE_GONE_SQL = (
+    f"DELETE FROM {_CELLS} WHERE method_version = %s AND year = %s AND (region_code, industry_code, size_class) "
+    f"NOT IN (SELECT region_code, industry_code, size_class FROM {INCOMING})"
+)
 
 
-def _cell_values(row: dict, *, year: int, quartiles: dict, stamp) -> tuple:
-    key = (row["region_level"], row["region_code"], row["industry_code"], row["size_class"])
-    return (
-        method.METHOD_VERSION,
-        year,
-        row["region_code"],
-        row["industry_code"],
-        row["size_class"],
-        row["region_level"],
-        int(row["n"]),
-        int(row["registered"]),
-        _none_if_nan(row["coverage"]),
-        _none_if_nan(row["index"]),
-        json.dumps(method.level_counts(row)),
-        json.dumps(method.new_level_counts(row)),
-        int(row["self_n"]),
-        _none_if_nan(row["self_index"]),
-        _none_if_nan(row["calibration_gap"]),
-        _none_if_nan(row["index_change"]),
-        _none_if_nan(row["coverage_change"]),
-        json.dumps(quartiles.get(key, {})),
-        stamp,
-    )
+def _cell_rows(cells: pd.DataFrame, *, quartiles: dict) -> list[tuple]:
+    """The rows to stage, in the order of ``STAGED_COLUMNS``, built a whole column at a time."""
+
+    def numbers(column: str) -> list:
+        values = cells[column].astype(float).round(4)
+        return [None if value != value else value for value in values.tolist()]  # NaN is NULL
+
+    def counts(prefix: str, levels) -> list[str]:
+        template = "{{" + ", ".join(f'"{level}": {{}}' for level in levels) + "}}"  # what json.dumps writes
+        columns = [cells[f"{prefix}{level}"].astype("int64").tolist() for level in levels]
+        return [template.format(*row) for row in zip(*columns, strict=True)]
+
+    def integers(column: str) -> list[int]:
+        return cells[column].astype("int64").tolist()
+
+    text = {column: cells[column].tolist() for column in method.KEY}
+    keys = zip(*(text[column] for column in method.KEY), strict=True)
+    columns = [
+        text["region_code"],
+        text["industry_code"],
+        text["size_class"],
+        text["region_level"],
+        integers("n"),
+        integers("registered"),
+        numbers("coverage"),
+        numbers("index"),
+        counts("l", method.LEVELS),
+        counts("new", method.NEW_LEVELS),
+        integers("self_n"),
+        numbers("self_index"),
+        numbers("calibration_gap"),
+        numbers("index_change"),
+        numbers("coverage_change"),
+        [json.dumps(quartiles[key], sort_keys=True) if key in quartiles else "{}" for key in keys],
+    ]
+    return list(zip(*columns, strict=True))
 
 
-def _write_year(year: int, cells: pd.DataFrame, quartiles: dict) -> int:
-    """Upsert the year's cells and delete the ones no longer there, in one transaction."""
+def _write_year(year: int, cells: pd.DataFrame, quartiles: dict) -> dict[str, int]:
+    """Store the year's cells in one transaction: new ones inserted, changed ones updated, gone ones deleted.
+    The year's ``IndexSnapshot`` says when, in the same transaction. Returns the year's cells and how many of
+    them were written (inserted, changed or deleted)."""
     stamp = timezone.now()
-    stored = connection.ops.adapt_datetimefield_value(stamp)  # as the ORM writes it (SQLite: naive UTC text)
-    rows = [_cell_values(row, year=year, quartiles=quartiles, stamp=stored) for row in cells.to_dict("records")]
+    rows = _cell_rows(cells, quartiles=quartiles)
     with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {INCOMING}")  # left by an earlier failure on this connection
+        cursor.execute(STAGE_SQL)
         if connection.vendor == "postgresql":
-            cursor.execute(f"DROP TABLE IF EXISTS {INCOMING}")  # left by a rolled-back savepoint
-            cursor.execute(PG_STAGE_SQL)
-            with cursor.cursor.copy(f"COPY {INCOMING} ({_COLUMNS}) FROM STDIN") as copy:
+            with cursor.cursor.copy(f"COPY {INCOMING} ({_STAGED}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(PG_UPSERT_SQL)
-            cursor.execute(f"DROP TABLE {INCOMING}")
         else:
-            cursor.executemany(UPSERT_SQL, rows)
-        IndexCell.objects.filter(method_version=method.METHOD_VERSION, year=year).exclude(computed_at=stamp).delete()
-    return len(rows)
+            cursor.executemany(STAGE_ROW_SQL, rows)
+        # the stamp as the ORM writes it (SQLite: naive UTC text)
+        cursor.execute(UPSERT_SQL, [method.METHOD_VERSION, year, connection.ops.adapt_datetimefield_value(stamp)])
+        written = max(cursor.rowcount, 0)
+        cursor.execute(DELETE_GONE_SQL, [method.METHOD_VERSION, year])
+        written += max(cursor.rowcount, 0)
+        cursor.execute(f"DROP TABLE {INCOMING}")
+        IndexSnapshot.objects.update_or_create(
+            method_version=method.METHOD_VERSION,
+            year=year,
+            defaults={"computed_at": stamp, "cells": len(rows), "changed": written},
+        )
+    return {"cells": len(rows), "written": written}
 
 
 def years_with_data(*, today: date | None = None) -> list[int]:
@@ -235,17 +290,21 @@ def years_with_data(*, today: date | None = None) -> list[int]:
 
 def indices_recompute(
     *, years: list[int] | None = None, today: date | None = None, progress: ProgressCallback | None = None
-) -> dict[int, int]:
-    """Recompute the cells of ``years`` (default: every year with data); returns cells written per year."""
+) -> dict[int, dict[str, int]]:
+    """Recompute the cells of ``years`` (default: every year with data); returns, per year, its cells and how
+    many of them were written (inserted, changed or deleted)."""
     today = today or timezone.localdate()
     years = sorted(years) if years else years_with_data(today=today)
     written = {}
-    previous = None
-    if years:
-        previous_fine, _no_scores = year_frames(years[0] - 1, today=today, with_scores=False)
-        previous = method.ratios(method.roll_up(previous_fine))
+    if not years:
+        return written
+    registered = registered_by_year([years[0] - 1, *years], today=today)
+    previous_fine, _no_scores = year_frames(
+        years[0] - 1, registered=registered[years[0] - 1], today=today, with_scores=False
+    )
+    previous = method.ratios(method.roll_up(previous_fine))
     for done, year in enumerate(years):
-        fine, scores = year_frames(year, today=today)
+        fine, scores = year_frames(year, registered=registered[year], today=today)
         cells, quartiles = method.cells_for_year(fine, previous=previous, scores=scores)
         written[year] = _write_year(year, cells, quartiles)
         previous = cells

@@ -7,7 +7,7 @@ from indices import services, warning_services
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def recompute_indices_task() -> dict[int, int]:
+def recompute_indices_task() -> dict[int, dict[str, int]]:
     """Nightly (beat) and a few minutes after results are published: recompute every year's cells.
 
     The debounce key is cleared first, so a publication during the run queues the next recompute.

@@ -15,7 +15,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
@@ -137,7 +136,7 @@ class _MapPage(TemplateView):
             industries=sorted((code, f"{code} {names[language]}") for code, names in context["industries"].items()),
             sizes=SizeClass.choices,
             language=language,
-            computed_at=parse_datetime(total["computed_at"]) if (total := first["map"]["total"]) else None,
+            computed_at=selectors.computed_at(state["year"]),
             **kwargs,
         )
 

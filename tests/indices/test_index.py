@@ -18,7 +18,7 @@ import pytest
 from enterprises.models import Enterprise
 from evaluations.models import Evaluation, EvaluationModel
 from indices import services
-from indices.models import ALL, COUNTRY, EvaluationFact, IndexCell
+from indices.models import ALL, COUNTRY, EvaluationFact, IndexCell, IndexSnapshot
 from tests.factories import EnterpriseFactory, UserFactory
 
 TODAY = datetime.date(2026, 11, 30)
@@ -160,6 +160,37 @@ def test_recomputing_twice_gives_the_same_rows(data):
 
 
 @pytest.mark.django_db
+def test_a_recompute_rewrites_only_the_cells_whose_values_changed(data):
+    first = services.indices_recompute(years=[2025], today=TODAY)[2025]
+    assert first["written"] == first["cells"] == IndexCell.objects.filter(year=2025).count()
+    stamped = dict(IndexCell.objects.filter(year=2025).values_list("pk", "computed_at"))
+    snapshot = IndexSnapshot.objects.get(year=2025)
+
+    assert services.indices_recompute(years=[2025], today=TODAY)[2025] == {"cells": first["cells"], "written": 0}
+    assert dict(IndexCell.objects.filter(year=2025).values_list("pk", "computed_at")) == stamped
+    later = IndexSnapshot.objects.get(year=2025)
+    assert (later.cells, later.changed) == (first["cells"], 0)
+    assert later.computed_at > snapshot.computed_at  # the year is fresh even though nothing changed
+
+    # H (Beijing, industry 38, small) scores higher: its city, province and the country change, each with its
+    # industry and size roll-ups (12 cells); Guangdong's cells keep their values and their stamps.
+    EvaluationFact.objects.filter(enterprise=data["H"]).update(score=1.8)
+    assert services.indices_recompute(years=[2025], today=TODAY)[2025]["written"] == 12
+    changed = {
+        (cell.region_code, cell.industry_code, cell.size_class)
+        for cell in IndexCell.objects.filter(year=2025)
+        if cell.computed_at != stamped[cell.pk]
+    }
+    assert changed == {
+        (region, industry, size)
+        for region in (COUNTRY, "110000", "110100")
+        for industry in ("38", ALL)
+        for size in ("small", ALL)
+    }
+    assert cell(2025, "110100").index == pytest.approx(36.0)
+
+
+@pytest.mark.django_db
 def test_cells_that_lost_their_data_disappear_on_recompute(data):
     services.indices_recompute(years=[2025], today=TODAY)
     assert IndexCell.objects.filter(year=2025, region_code="110100").exists()
@@ -179,8 +210,8 @@ def test_an_error_mid_year_leaves_that_years_previous_snapshot(data, monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    # the failure comes after the new cells were upserted, inside the year's transaction
-    monkeypatch.setattr(IndexCell.objects, "filter", broken)
+    # the failure comes after the new cells were written, inside the year's transaction
+    monkeypatch.setattr(IndexSnapshot.objects, "update_or_create", broken)
     with pytest.raises(RuntimeError):
         services.indices_recompute(years=[2025], today=TODAY)
     monkeypatch.undo()

@@ -22,6 +22,6 @@ class Command(BaseCommand):
         if rebuild_facts:
             self.stdout.write(f"facts: {facts_rebuild()}")
         written = indices_recompute(years=years or None)
-        for year, count in written.items():
-            self.stdout.write(f"{year}: {count} cells")
+        for year, counts in written.items():
+            self.stdout.write(f"{year}: {counts['cells']} cells, {counts['written']} written")
         self.stdout.write(self.style.SUCCESS(f"done in {time.perf_counter() - started:.2f} s"))
