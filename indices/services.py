@@ -298,16 +298,18 @@ def indices_recompute(
     written = {}
     if not years:
         return written
-    registered = registered_by_year([years[0] - 1, *years], today=today)
-    previous_fine, _no_scores = year_frames(
-        years[0] - 1, registered=registered[years[0] - 1], today=today, with_scores=False
-    )
-    previous = method.ratios(method.roll_up(previous_fine))
+    registered = registered_by_year(sorted({*years, *(year - 1 for year in years)}), today=today)
+    previous, previous_year = None, None
     for done, year in enumerate(years):
+        if previous_year != year - 1:  # the change is on the year before, recomputed or not
+            fine_before, _no_scores = year_frames(
+                year - 1, registered=registered[year - 1], today=today, with_scores=False
+            )
+            previous = method.ratios(method.roll_up(fine_before))
         fine, scores = year_frames(year, registered=registered[year], today=today)
         cells, quartiles = method.cells_for_year(fine, previous=previous, scores=scores)
         written[year] = _write_year(year, cells, quartiles)
-        previous = cells
+        previous, previous_year = cells, year
         if progress:
             progress(done + 1, len(years))
     return written

@@ -138,6 +138,8 @@ def test_year_boundaries_count_a_result_from_its_publication_day_to_its_last_val
     assert cell(2022).n == 1
     assert cell(2024).n == 3  # D valid until 2025-01-10 counts at 2024-12-31
     assert cell(2025).n == 5  # and not at 2025-12-31
+    # the change is on the year before even when that year is not recomputed: 2023 counts D 1.5 and E 2.0
+    assert cell(2024).index_change == pytest.approx(20 * 5.9 / 3 - 20 * 3.5 / 2, abs=1e-3)
 
 
 @pytest.mark.django_db
