@@ -8,7 +8,7 @@ of that year as it was.
 
 import json
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 from django.conf import settings
@@ -113,11 +113,18 @@ def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _day_end(day: date):
+    """Midnight after ``day`` in the platform's time zone, as the database compares it with a timestamp."""
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), timezone.get_default_timezone())
+    return connection.ops.adapt_datetimefield_value(end)
+
+
 def registered_by_year(years: list[int], *, today: date | None = None) -> dict[int, pd.DataFrame]:
     """Registered enterprises at the finest grain for each of ``years`` (an enterprise counts from its
-    registration to the end; rejected ones never), from one scan of the enterprises."""
+    registration, by the end of the reference day in the platform's time zone; rejected ones never), from one scan
+    of the enterprises."""
     years = sorted(years)
-    afters = {year: (reference_date(year, today=today) + timedelta(days=1)).isoformat() for year in years}
+    afters = {year: _day_end(reference_date(year, today=today)) for year in years}
     bucket = "CASE " + " ".join(f"WHEN created_at < %(after_{year})s THEN {year}" for year in years) + " END"
     params = {"last": afters[years[-1]], **{f"after_{year}": after for year, after in afters.items()}}
     raw = _frame(REGISTERED_SQL.format(bucket=bucket), params)
