@@ -143,6 +143,15 @@ def test_year_boundaries_count_a_result_from_its_publication_day_to_its_last_val
 
 
 @pytest.mark.django_db
+def test_registrations_count_to_midnight_in_beijing(data):
+    late = EnterpriseFactory(region_id="110100", industry_id="38", size_class="small")
+    # 2026-01-01 04:00 in Beijing: registered in 2026, although it is still 31 December in UTC
+    Enterprise.objects.filter(pk=late.pk).update(created_at=datetime.datetime(2025, 12, 31, 20, tzinfo=datetime.UTC))
+    services.indices_recompute(years=[2025, 2026], today=TODAY)
+    assert (cell(2025).registered, cell(2026).registered) == (8, 9)
+
+
+@pytest.mark.django_db
 def test_quartiles_only_where_at_least_five_enterprises(data):
     services.indices_recompute(years=[2025], today=TODAY)
     national = cell(2025).quartiles
