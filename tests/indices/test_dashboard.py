@@ -6,6 +6,7 @@ everything; the public sees every small cell withheld.
 """
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -21,7 +22,7 @@ from core.models import Job
 from enterprises.models import Region
 from indices import services
 from indices.downloads import HEADERS
-from indices.models import COUNTRY, IndexCell
+from indices.models import COUNTRY, IndexCell, IndexSnapshot
 from tests.factories import UserFactory, grant
 from tests.indices import index_data
 
@@ -142,6 +143,17 @@ def test_national_staff_see_every_figure(client, cells, miit_officer):
     assert not any(row["suppressed"] for row in config["first"]["map"]["cells"])
     rows = _csv_rows(client.get(reverse("indices:dashboard_csv"), {"region": "320000"}))
     assert all(row[-1] == "" for row in rows[1:])
+
+
+def test_the_dashboard_says_when_the_year_was_last_recomputed_even_if_nothing_changed(client, cells, miit_officer):
+    year = max(IndexSnapshot.objects.values_list("year", flat=True))
+    services.indices_recompute(years=[year], today=index_data.TODAY)  # nothing changed: no cell rewritten
+    IndexSnapshot.objects.filter(year=year).update(
+        computed_at=datetime.datetime(2026, 11, 30, 1, 15, tzinfo=datetime.UTC)
+    )
+    client.force_login(miit_officer)
+    text = client.get(reverse("indices:dashboard"), {"year": year}, headers={"accept-language": "en"}).text
+    assert re.search(r"Last computed: [^<]*9:15", text)  # 01:15 UTC is 09:15 in Beijing
 
 
 def test_the_public_sees_small_cells_withheld(client, cells, miit_officer):
