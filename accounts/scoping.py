@@ -15,7 +15,9 @@ The rules (ARCHITECTURE §2):
   ``evaluation_path`` (the lookup path to it) so these rules work per evaluation, not per enterprise: an
   assessor of this year's evaluation does not see last year's. Finer rules inside an evaluation (an
   assessor sees a colleague's ratings only after submitting their own) live in ``evaluations.selectors``;
-- experts see only what is assigned to them: nothing until the selection issue adds their assignments;
+- experts see the selection applications assigned to them for review and those applicants' profiles (not
+  their other data): rows about one application declare ``application_path`` (the lookup path to it), as
+  evaluation rows declare theirs;
 - everyone, the public included, also sees what is published: models declare ``published_q`` for the rows
   that are public (a published, expired or revoked level; its certificate). A model without it publishes
   nothing.
@@ -48,11 +50,22 @@ def _assignment_q(path: str, evaluation_path: str | None, **condition) -> Q:
     return Q(**{f"{path}pk__in": evaluations})
 
 
-def enterprise_q(user, *, path: str = "", evaluation_path: str | None = None) -> Q | None:
+def _review_q(path: str, application_path: str | None, expert) -> Q:
+    """Rows about applications ``expert`` reviews; for other enterprise rows, the applicants of those."""
+    if application_path is not None:
+        return Q(**{f"{application_path}reviews__expert": expert})
+    reviewed = apps.get_model("selections", "Review").objects.filter(expert=expert).values("application__enterprise")
+    return Q(**{f"{path}pk__in": reviewed})
+
+
+def enterprise_q(
+    user, *, path: str = "", evaluation_path: str | None = None, application_path: str | None = None
+) -> Q | None:
     """The filter for enterprise data ``user`` may read, with lookups prefixed by ``path``; None means all.
 
     ``evaluation_path`` is the lookup path to the evaluation a row is about (None for rows about a whole
-    enterprise); assessors and institutions are scoped by their assignments through it.
+    enterprise); assessors and institutions are scoped by their assignments through it. ``application_path``
+    likewise to a selection application, for experts.
     """
     if user is None or not user.is_authenticated:
         return NOTHING
@@ -69,6 +82,8 @@ def enterprise_q(user, *, path: str = "", evaluation_path: str | None = None) ->
             allowed |= _assignment_q(path, evaluation_path, team__assessor=user.pk)
         elif membership.role == Role.INSTITUTION_ADMIN:
             allowed |= _assignment_q(path, evaluation_path, institution=membership.institution_id)
+        elif membership.role == Role.EXPERT and (application_path is not None or (path == "" and not evaluation_path)):
+            allowed |= _review_q(path, application_path, user.pk)  # the applications, and the applicants' profiles
     return allowed
 
 
@@ -91,7 +106,12 @@ def scope(user, queryset: QuerySet, *, published: bool = True) -> QuerySet:
     model = queryset.model
     combined = getattr(model, "published_q", NOTHING) if published else NOTHING
     for path in _scope_paths(model):
-        condition = enterprise_q(user, path=path, evaluation_path=getattr(model, "evaluation_path", None))
+        condition = enterprise_q(
+            user,
+            path=path,
+            evaluation_path=getattr(model, "evaluation_path", None),
+            application_path=getattr(model, "application_path", None),
+        )
         if condition is None:
             return queryset
         combined |= condition

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "enterprises",
     "evaluations",
     "indices",
+    "selections",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +312,9 @@ SPECTACULAR_SETTINGS = {
         "ObjectionStatusEnum": "evaluations.choices.ObjectionStatus",
         "SupplierLinkStatusEnum": "enterprises.choices.SupplierLinkStatus",
         "ClaimStatusEnum": "enterprises.choices.ClaimStatus",
+        "ApplicationStatusEnum": "selections.choices.ApplicationStatus",
+        "CallScopeEnum": "selections.choices.CallScope",
+        "CallKindEnum": "selections.choices.CallKind",
     },
 }
 

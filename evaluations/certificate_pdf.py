@@ -145,7 +145,7 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
         font=font,
         width=text_width,
     )
-    _centred(canvas, "经评价，质量管理能力达到", top - 62 * mm, 13, font=font, width=text_width)  # noqa: RUF001
+    _centred(canvas, "经评价，质量管理能力达到", top - 62 * mm, 13, font=font, width=text_width)
     _centred(
         canvas,
         f"第 {certificate.level} 级 · {level['zh']}  /  Level {certificate.level} · {level['en']}",

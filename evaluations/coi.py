@@ -42,6 +42,18 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def tie_conflicts(*, enterprise_id: int, group_ids: frozenset[int], ties: list[Tie], on: date) -> list[Conflict]:
+    """The declared ties to the enterprise or its group that still count on ``on`` (ended within the cooling-off
+    years, or still lasting). Assessors and the experts of a selection call are both held to this rule."""
+    window_start = _years_before(on, COOLING_OFF_YEARS)
+    related = group_ids | {enterprise_id}
+    return [
+        Conflict(code=tie.kind, enterprise_id=tie.enterprise_id, until=tie.ended)
+        for tie in ties
+        if tie.enterprise_id in related and (tie.ended is None or tie.ended >= window_start) and tie.started <= on
+    ]
+
+
 def conflicts(
     *,
     enterprise_id: int,
@@ -56,12 +68,7 @@ def conflicts(
 
     ``group_ids`` are the enterprise's group: itself, its parent group and the parent's other subsidiaries.
     """
-    found: list[Conflict] = []
-    window_start = _years_before(on, COOLING_OFF_YEARS)
-    related = group_ids | {enterprise_id}
-    for tie in ties:
-        if tie.enterprise_id in related and (tie.ended is None or tie.ended >= window_start) and tie.started <= on:
-            found.append(Conflict(code=tie.kind, enterprise_id=tie.enterprise_id, until=tie.ended))
+    found = tie_conflicts(enterprise_id=enterprise_id, group_ids=group_ids, ties=ties, on=on)
     if assessed_previous_cycle:
         found.append(Conflict(code="previous_cycle", enterprise_id=enterprise_id))
     matching = [credential for credential in credentials if credential.industry == industry]

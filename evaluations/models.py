@@ -394,7 +394,8 @@ class Qualification(models.Model):
 
 
 class ConflictDeclaration(models.Model):
-    """An assessor's declared tie to an enterprise (or its group): employment, consulting or a shareholding."""
+    """An assessor's (or a selection expert's) declared tie to an enterprise or its group: employment,
+    consulting or a shareholding."""
 
     class Kind(models.TextChoices):
         EMPLOYMENT = "employment", _("Employment")

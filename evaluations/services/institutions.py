@@ -128,13 +128,9 @@ def _assessed_previous_cycle(assessor: User, enterprise: Enterprise, evaluation)
     return previous is not None and previous.team.filter(assessor=assessor).exists()
 
 
-def conflict_check(*, assessor: User, enterprise: Enterprise, evaluation=None, on=None) -> list[coi.Conflict]:
-    """Why ``assessor`` may not evaluate ``enterprise`` (empty list: free to assign).
-
-    The previous cycle is the enterprise's latest evaluation with an on-site team before ``evaluation`` (or
-    before now, when no evaluation is given).
-    """
-    on = on or timezone.localdate()
+def declared_ties(person: User, enterprise: Enterprise) -> tuple[frozenset[int], list[coi.Tie]]:
+    """The enterprise's group (itself, its parent, the parent's other subsidiaries, its own subsidiaries) and the
+    ties ``person`` declared to any of them (``ConflictDeclaration``: assessors and experts alike)."""
     group = {enterprise.pk}
     if enterprise.parent_id:
         group |= {enterprise.parent_id}
@@ -142,15 +138,26 @@ def conflict_check(*, assessor: User, enterprise: Enterprise, evaluation=None, o
     group |= set(Enterprise.objects.filter(parent_id=enterprise.pk).values_list("pk", flat=True))
     ties = [
         coi.Tie(kind=d.kind, enterprise_id=d.enterprise_id, started=d.started, ended=d.ended)
-        for d in ConflictDeclaration.objects.filter(assessor=assessor, enterprise_id__in=group)
+        for d in ConflictDeclaration.objects.filter(assessor=person, enterprise_id__in=group)
     ]
+    return frozenset(group), ties
+
+
+def conflict_check(*, assessor: User, enterprise: Enterprise, evaluation=None, on=None) -> list[coi.Conflict]:
+    """Why ``assessor`` may not evaluate ``enterprise`` (empty list: free to assign).
+
+    The previous cycle is the enterprise's latest evaluation with an on-site team before ``evaluation`` (or
+    before now, when no evaluation is given).
+    """
+    on = on or timezone.localdate()
+    group, ties = declared_ties(assessor, enterprise)
     credentials = [
         coi.Credential(industry=q.industry_id, grade=q.grade, valid_until=q.valid_until)
         for q in Qualification.objects.filter(assessor=assessor)
     ]
     return coi.conflicts(
         enterprise_id=enterprise.pk,
-        group_ids=frozenset(group),
+        group_ids=group,
         industry=enterprise.industry_id,
         ties=ties,
         credentials=credentials,

@@ -87,7 +87,7 @@ def _client_key(request: HttpRequest | None) -> str:
     return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
 
 
-def _check_objection_rate(request: HttpRequest | None) -> None:
+def objection_rate_check(request: HttpRequest | None) -> None:
     """At most OBJECTION_RATE_PER_HOUR objections per visitor address and hour (the form is open to anyone)."""
     key = f"objection-rate:{_client_key(request)}"
     cache.add(key, 0, timeout=3600)
@@ -119,7 +119,7 @@ def objection_raise(
         ]
     if errors:
         raise ValidationError(errors)
-    _check_objection_rate(request)
+    objection_rate_check(request)
     objection.save()
     audit_record(
         action=AuditAction.CREATE, request=request, target=objection, username="public", details={"objection": True}

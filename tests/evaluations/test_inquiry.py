@@ -134,7 +134,7 @@ def test_an_anonymous_visitor_objects_through_the_form(client, world):
     data = {
         f"{prefix}-name": "王五",
         f"{prefix}-contact": "wang@example.com",
-        f"{prefix}-text": "检验记录与现场不符，请核实。",  # noqa: RUF001
+        f"{prefix}-text": "检验记录与现场不符，请核实。",
     }
     with time_machine.travel(at(2026, 3, 4), tick=False):
         short = client.post(url, {**data, f"{prefix}-text": "太短"})

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CallKind(models.TextChoices):
+    """What a call selects; a published application becomes an entry of that registry (ARCHITECTURE §8)."""
+
+    LAB = "lab", _("Quality-control and technical-evaluation laboratory")
+    LAB_REASSESSMENT = "lab_reassessment", _("Laboratory re-assessment")
+    PILOT_PLATFORM = "pilot_platform", _("Pilot-scale platform")
+    PILOT_SCENARIO = "pilot_scenario", _("Pilot-scale scenario")
+    BRAND = "brand", _("Brand list")
+    TYPICAL_CASE = "typical_case", _("Typical case")
+
+
+class CallScope(models.TextChoices):
+    NATIONAL = "national", _("National (MIIT)")
+    PROVINCIAL = "provincial", _("Provincial (one authority)")
+
+
+class ApplicationStatus(models.TextChoices):
+    """draft -> submitted -> recommended -> in review -> shortlisted -> notice -> selected -> published."""
+
+    DRAFT = "draft", pgettext_lazy("application status", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("application status", "Submitted")
+    NOT_RECOMMENDED = "not_recommended", pgettext_lazy("application status", "Not recommended")
+    RECOMMENDED = "recommended", pgettext_lazy("application status", "Recommended")
+    IN_REVIEW = "in_review", pgettext_lazy("application status", "In expert review")
+    SHORTLISTED = "shortlisted", pgettext_lazy("application status", "Shortlisted")
+    NOTICE = "notice", pgettext_lazy("application status", "In public notice")
+    SELECTED = "selected", pgettext_lazy("application status", "Selected")
+    NOT_SELECTED = "not_selected", pgettext_lazy("application status", "Not selected")
+    PUBLISHED = "published", pgettext_lazy("application status", "Published")
+
+
+# The public sees an application's name and status from its public notice on.
+PUBLIC_STATUSES = frozenset({ApplicationStatus.NOTICE, ApplicationStatus.SELECTED, ApplicationStatus.PUBLISHED})
+
+
+class FieldType(models.TextChoices):
+    """The kinds of answer a call's application form asks for."""
+
+    TEXT = "text", _("Text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("Choice")
+    DATE = "date", _("Date")
