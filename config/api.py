@@ -11,6 +11,7 @@ from evaluations.api.publication import CertificateViewSet, PublishedResultViewS
 from evaluations.api.scoped import EvaluationViewSet
 from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
 from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
+from selections.api import ApplicationViewSet, CallViewSet
 
 
 class PublicRootRouter(DefaultRouter):
@@ -29,6 +30,8 @@ router.register("evaluation-models", EvaluationModelViewSet, basename="evaluatio
 router.register("certificates", CertificateViewSet, basename="certificate")
 router.register("results", PublishedResultViewSet, basename="result")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
+router.register("calls", CallViewSet, basename="call")
+router.register("applications", ApplicationViewSet, basename="application")
 
 urlpatterns = [
     path("", include(router.urls)),

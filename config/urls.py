@@ -15,6 +15,7 @@ urlpatterns = [
     path("jobs/", include("core.urls")),
     path("indices/geo/", include("indices.geo_urls")),
     path("indices/", include("indices.urls")),
+    path("calls/", include("selections.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

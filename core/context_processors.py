@@ -17,6 +17,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("Quality inquiry"), reverse("evaluations:results_inquiry")))
     items.append((_("Public notice"), reverse("evaluations:notice_list")))
     items.append((_("Quality map"), reverse("indices:public_map")))
+    items.append((_("Calls"), reverse("selections:call_list")))
     if not user.is_authenticated:
         return items
     if user.has_role(*_SCOPED_ROLES):

@@ -183,7 +183,7 @@ DEMO_USERS = [
     DemoUser("institution_admin", Role.INSTITUTION_ADMIN, "评价机构管理员 Institution Admin", "Guangdong institution"),
     DemoUser("assessor", Role.ASSESSOR, "评价员 Assessor", "declared a tie to the demo enterprise"),
     DemoUser("lead_assessor", Role.ASSESSOR, "组长评价员 Lead Assessor", "lead assessor, C38-C40"),
-    DemoUser("expert", Role.EXPERT, "评审专家 Expert", "no assignments yet"),
+    DemoUser("expert", Role.EXPERT, "评审专家 Expert", "a pilot-platform application to score"),
     DemoUser("applicant", None, "申请人 Applicant", "pending claim, for the authority to verify"),
 ]
 
@@ -358,6 +358,9 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from indices.demo import seed_history
 
     history = seed_history(rng=random.Random(f"{seed}-history"))
+    from selections.demo import seed_selections
+
+    selections = seed_selections(rng=random.Random(f"{seed}-selections"), enterprises=others, password=DEMO_PASSWORD)
     facts_rebuild()  # the demo self-assessments above are written directly, not through the workflow services
     indices_recompute()
     summary = {
@@ -366,6 +369,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "self_assessments": Evaluation.objects.count(),
         "on_site": onsite,
         "history": history,
+        "selections": selections,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

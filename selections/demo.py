@@ -1,0 +1,173 @@
+"""Demo calls and applications, clearly synthetic, taken through the real services (issue 6).
+
+- Last year's national call for pilot-scale platforms ran its whole course: Guangdong's and Shenzhen's
+  enterprises applied, both authorities ranked within their quota, three experts scored each recommended
+  application, one was turned down, the rest went through the public notice and were published.
+- This year's call is open: two Guangdong applications wait for the authority's ranking (``authority_gd``),
+  Shenzhen recommended one, which the demo expert (``expert``) has to score; the demo enterprise may still apply.
+Idempotent: nothing is added once a demo call exists.
+"""
+
+import random
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import membership_grant, user_create
+from enterprises.choices import VerificationStatus
+from enterprises.models import Enterprise
+from selections import services
+from selections.choices import CallKind, CallScope
+from selections.models import Application, Call, Review
+
+DAY = timedelta(days=1)
+
+
+def _answers(rng: random.Random, enterprise: Enterprise) -> dict:
+    return {
+        "summary": f"{enterprise.name_zh}中试验证平台（演示数据）。Demo pilot-scale platform of {enterprise.name_en}.",
+        "contact_name": "演示联系人 Demo contact",
+        "contact_phone": f"020-{rng.randint(10_000_000, 99_999_999)}",
+        "key_field": rng.choice(["equipment", "electronics", "new_energy", "raw_materials"]),
+        "industry_direction": "演示方向 Demo direction",
+        "services": "设计验证、工艺验证、小批量试制。Design and process validation, small-batch trial production.",
+        "equipment_value": str(rng.randint(800, 12_000)),
+        "services_last_year": str(rng.randint(5, 120)),
+    }
+
+
+def _experts(password: str) -> list[User]:
+    experts = [User.objects.get(username="expert")]
+    for name in ("expert_b", "expert_c"):
+        user = User.objects.filter(username=name).first() or user_create(
+            username=name,
+            password=password,
+            display_name=f"评审专家 Expert {name[-1].upper()}",
+            email=f"{name}@example.com",
+        )
+        if not user.has_role(Role.EXPERT):
+            membership_grant(user=user, role=Role.EXPERT)
+        experts.append(user)
+    return experts
+
+
+def _apply(call: Call, enterprise: Enterprise, rng: random.Random, *, by: User, on: date) -> Application:
+    application = services.application_save(
+        call=call,
+        enterprise=enterprise,
+        title=f"{enterprise.name_zh}中试平台",
+        data=_answers(rng, enterprise),
+        by=by,
+        today=on,
+    )
+    return services.application_submit(application=application, by=by, today=on)
+
+
+def _scores(rng: random.Random, base: int) -> dict:
+    return {
+        code: {"score": max(0, min(100, base + rng.randint(-8, 8))), "comment": "演示评分意见。Demo comment."}
+        for code in ("C1", "C2", "C3")
+    }
+
+
+def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], password: str) -> dict:
+    if Call.objects.exists():
+        return {"calls": Call.objects.count(), "applications": Application.objects.count()}
+    miit, gd_officer, sz_officer = (User.objects.get(username=n) for n in ("miit", "authority_gd", "authority_sz"))
+    experts = _experts(password)
+    today = timezone.localdate()
+    verified = [e for e in enterprises if e.status == VerificationStatus.VERIFIED]
+    guangdong = [e for e in verified if e.region_id.startswith("44") and not e.region_id.startswith("4403")][:5]
+    shenzhen = [e for e in verified if e.region_id.startswith("4403")][:3]
+
+    def member(enterprise: Enterprise) -> User:
+        """A member account of the applicant (the demo applies on the enterprises' behalf through it)."""
+        username = f"applicant_{enterprise.pk}"
+        user = User.objects.filter(username=username).first() or user_create(
+            username=username,
+            password=password,
+            display_name=f"申报联系人 {enterprise.pk}",
+            email=f"{username}@example.com",
+        )
+        if not user.memberships.filter(enterprise=enterprise).exists():
+            membership_grant(user=user, role=Role.ENTERPRISE_ADMIN, enterprise=enterprise)
+        return user
+
+    # Last year's call, run to the end.
+    year = today.year - 1
+    past = services.call_create(
+        by=miit,
+        kind=CallKind.PILOT_PLATFORM,
+        year=year,
+        scope=CallScope.NATIONAL,
+        title_zh=f"{year}年中试平台遴选（演示）",
+        title_en=f"Pilot-scale platform selection {year} (demo)",
+        description_zh="演示数据：面向重点领域遴选中试平台。",
+        description_en="Demo data: pilot-scale platforms in the key fields.",
+        opens_on=date(year, 3, 1),
+        closes_on=date(year, 4, 30),
+        recommend_by=date(year, 5, 31),
+        default_quota=3,
+    )
+    past = services.call_announce(call=past, by=miit)
+    submitted = [_apply(past, e, rng, by=member(e), on=date(year, 4, 10)) for e in guangdong[:4] + shenzhen[:1]]
+    by_area = {
+        "GD": [a for a in submitted if a.authority_id == "GD"],
+        "SZ": [a for a in submitted if a.authority_id == "SZ"],
+    }
+    for officer, code in ((gd_officer, "GD"), (sz_officer, "SZ")):
+        area = by_area[code]
+        services.applications_recommend(
+            call=past,
+            authority=officer.active_memberships[0].authority,
+            ranked=area[:3],
+            by=officer,
+            today=date(year, 5, 20),
+        )
+    recommended = list(past.applications.filter(status="recommended").order_by("pk"))
+    for number, application in enumerate(recommended):
+        for expert in experts:
+            review = services.review_assign(application=application, expert=expert, by=miit)
+            services.review_submit(review=review, scores=_scores(rng, 62 + 8 * (number % 4)), by=expert)
+    for number, application in enumerate(recommended):
+        if number == 0:
+            services.application_reject(
+                application=application, reason="专家组评分未达入围线。Below the panel's line.", by=miit
+            )
+            continue
+        services.application_shortlist(application=application, by=miit)
+        noticed = services.application_notice(application=application, by=miit, today=date(year, 6, 10))
+        services.application_select(application=application, by=miit, today=noticed.notice_until + DAY)
+        services.application_publish(application=application, by=miit)
+
+    # This year's call, open now.
+    current = services.call_create(
+        by=miit,
+        kind=CallKind.PILOT_PLATFORM,
+        year=today.year,
+        scope=CallScope.NATIONAL,
+        title_zh=f"{today.year}年中试平台遴选（演示）",
+        title_en=f"Pilot-scale platform selection {today.year} (demo)",
+        description_zh="演示数据：申报开放中，欢迎企业申报。",
+        description_en="Demo data: open for applications.",
+        opens_on=today - 30 * DAY,
+        closes_on=today + 20 * DAY,
+        recommend_by=today + 40 * DAY,
+        default_quota=3,
+    )
+    current = services.call_announce(call=current, by=miit)
+    for enterprise in guangdong[4:5] + guangdong[:1]:
+        _apply(current, enterprise, rng, by=member(enterprise), on=today)
+    if len(shenzhen) > 1:
+        waiting = _apply(current, shenzhen[1], rng, by=member(shenzhen[1]), on=today)
+        services.applications_recommend(
+            call=current, authority=sz_officer.active_memberships[0].authority, ranked=[waiting], by=sz_officer
+        )
+        services.review_assign(application=waiting, expert=experts[0], by=miit)
+    return {
+        "calls": Call.objects.count(),
+        "applications": Application.objects.count(),
+        "reviews": Review.objects.count(),
+    }

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from selections import views
+
+app_name = "selections"
+
+urlpatterns = [
+    path("", views.CallListView.as_view(), name="call_list"),
+    path("new/", views.CallCreateView.as_view(), name="call_create"),
+    path("<int:pk>/", views.CallDetailView.as_view(), name="call_detail"),
+    path("<int:pk>/recommend/", views.RecommendView.as_view(), name="recommend"),
+    path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application_detail"),
+    path("reviews/<int:pk>/", views.ReviewView.as_view(), name="review"),
+    path("notice/", views.NoticeView.as_view(), name="notice"),
+]

@@ -1,0 +1,398 @@
+"""Selection pages: calls (public), an application (its participants), the authority's ranking, the expert's
+review, the public notice. Views stay thin: each form is one service call."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from accounts.choices import Role
+from accounts.models import User
+from core.exceptions import DomainError, NotPermitted
+from core.forms import add_errors, report_errors
+from selections import form_schema, selectors, services
+from selections.choices import ApplicationStatus, CallKind, CallScope
+from selections.forms import ApplicationForm, CallForm
+from selections.models import ApplicationObjection, Review
+
+
+def _run(request, step) -> bool:
+    """Run one service call; show its message or its errors. True when it succeeded."""
+    try:
+        message = step()
+    except ValidationError as exc:
+        report_errors(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+        return True
+    return False
+
+
+class CallListView(TemplateView):
+    template_name = "selections/call_list.html"
+
+    def get_context_data(self, **kwargs):
+        calls = selectors.calls_visible(self.request.user)
+        kind = self.request.GET.get("kind", "")
+        if kind in CallKind.values:
+            calls = calls.filter(kind=kind)
+        reviews = []
+        if self.request.user.is_authenticated and self.request.user.has_role(Role.EXPERT):
+            reviews = selectors.reviews_of(self.request.user)
+        user = self.request.user
+        may_open = user.is_authenticated and user.has_role(Role.NATIONAL, Role.AUTHORITY)
+        return super().get_context_data(
+            calls=calls,
+            kinds=CallKind.choices,
+            kind=kind,
+            today=timezone.localdate(),
+            reviews=reviews,
+            may_open=may_open,
+            **kwargs,
+        )
+
+
+class CallCreateView(LoginRequiredMixin, TemplateView):
+    """MIIT staff open a national call, an authority a provincial one for its own area; announced separately."""
+
+    template_name = "selections/call_form.html"
+
+    def _scope(self):
+        user = self.request.user
+        if user.has_role(Role.NATIONAL):
+            return CallScope.NATIONAL, None
+        authority = next((m.authority for m in user.active_memberships if m.role == Role.AUTHORITY), None)
+        if authority is None:
+            raise NotPermitted(_("Only MIIT staff open national calls, and an authority its own provincial calls."))
+        return CallScope.PROVINCIAL, authority
+
+    def get_context_data(self, **kwargs):
+        scope, authority = self._scope()
+        form = kwargs.pop("form", None) or CallForm(initial={"year": timezone.localdate().year})
+        return super().get_context_data(form=form, scope=scope, authority=authority, **kwargs)
+
+    def post(self, request):
+        scope, authority = self._scope()
+        form = CallForm(request.POST)
+        if form.is_valid():
+            try:
+                call = services.call_create(
+                    by=request.user, scope=scope, authority=authority, request=request, **form.cleaned_data
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(
+                    request, _("The call is saved with the default form and criteria; announce it when ready.")
+                )
+                return redirect("selections:call_detail", pk=call.pk)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class CallDetailView(TemplateView):
+    """A call: what it asks, its dates and criteria, its published list; an enterprise member starts an
+    application here; the organiser and the authorities see the applications they deal with."""
+
+    template_name = "selections/call_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        call = selectors.call_get(user, kwargs["pk"])
+        context = {"call": call, "criteria": call.criteria.all(), "published": selectors.published_of(call)}
+        if user.is_authenticated:
+            own = selectors.own_application(user, call)
+            context |= {
+                "own": own,
+                "may_apply": own is None and user.has_role(Role.ENTERPRISE_ADMIN, Role.ENTERPRISE_MEMBER),
+                "is_organiser": services.is_organiser(user, call),
+                "applications": selectors.applications_of_call(user, call)
+                if user.has_role(Role.AUTHORITY, Role.NATIONAL)
+                else [],
+                "authorities": [m.authority for m in user.active_memberships if m.role == Role.AUTHORITY],
+            }
+        context["form"] = kwargs.pop("form", None) or ApplicationForm(fields=call.form)
+        return super().get_context_data(**context, **kwargs)
+
+    def post(self, request, pk):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        call = selectors.call_get(request.user, pk)
+        action = request.POST.get("action")
+        if action == "announce":
+            _run(
+                request, lambda: services.call_announce(call=call, by=request.user, request=request) and _("Announced.")
+            )
+            return redirect("selections:call_detail", pk=pk)
+        enterprise = next((m.enterprise for m in request.user.active_memberships if m.enterprise_id), None)
+        form = ApplicationForm(request.POST, fields=call.form)
+        if enterprise is None:
+            raise NotPermitted(_("Only the enterprise's own members apply on its behalf."))
+        if form.is_valid():
+            try:
+                application = services.application_save(
+                    call=call,
+                    enterprise=enterprise,
+                    title=form.cleaned_data["title"],
+                    data=form.answers(),
+                    by=request.user,
+                    request=request,
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Saved as a draft. Submit it when every required answer is in."))
+                return redirect("selections:application_detail", pk=application.pk)
+        return self.render_to_response(self.get_context_data(pk=pk, form=form))
+
+
+class ApplicationView(LoginRequiredMixin, TemplateView):
+    """One application for the people taking part; the buttons are the steps the reader may take now."""
+
+    template_name = "selections/application_detail.html"
+    HANDLERS = frozenset(
+        {"save", "submit", "return", "assign", "shortlist", "reject", "notice", "resolve", "select", "publish"}
+    )
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        application = selectors.application_get(user, kwargs["pk"], request=self.request)
+        actions = services.allowed_actions(user, application)
+        organiser = services.is_organiser(user, application.call)
+        form = kwargs.pop("form", None) or ApplicationForm(
+            initial={"title": application.title, **{f"data.{k}": v for k, v in application.data.items()}},
+            fields=application.call.form,
+        )
+        reviews = list(application.reviews.select_related("expert").prefetch_related("scores__criterion"))
+        return super().get_context_data(
+            application=application,
+            call=application.call,
+            form=form,
+            actions=actions,
+            organiser=organiser,
+            editable=application.status == ApplicationStatus.DRAFT and "submit" in actions,
+            answers=form_schema.answers_for_display(application.call.form, application.data),
+            reviews=reviews if organiser else [],
+            own_review=next((r for r in reviews if r.expert_id == user.pk), None),
+            experts=User.objects.filter(memberships__role=Role.EXPERT, memberships__is_active=True).distinct()
+            if organiser
+            else [],
+            objections=application.objections.all() if organiser else [],
+            history=application.history.select_related("by"),
+            today=timezone.localdate(),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        application = selectors.application_get(request.user, pk, request=request)
+        action = request.POST.get("action", "")
+        if action not in self.HANDLERS:
+            messages.error(request, _("Unknown action."))
+            return redirect("selections:application_detail", pk=pk)
+        if action == "save":
+            form = ApplicationForm(request.POST, fields=application.call.form)
+            if form.is_valid():
+                try:
+                    services.application_save(
+                        call=application.call,
+                        enterprise=application.enterprise,
+                        title=form.cleaned_data["title"],
+                        data=form.answers(),
+                        by=request.user,
+                        request=request,
+                    )
+                except (ValidationError, DomainError) as exc:
+                    add_errors(form, exc)
+                else:
+                    messages.success(request, _("Draft saved."))
+                    return redirect("selections:application_detail", pk=pk)
+            return self.render_to_response(self.get_context_data(pk=pk, form=form))
+        _run(request, lambda: getattr(self, f"_{action}")(request, application))
+        return redirect("selections:application_detail", pk=pk)
+
+    def _submit(self, request, application) -> str:
+        services.application_submit(application=application, by=request.user, request=request)
+        return _("Submitted. Your authority ranks its area's applications next.")
+
+    def _return(self, request, application) -> str:
+        reason = request.POST.get("reason", "")
+        services.application_return(application=application, reason=reason, by=request.user, request=request)
+        return _("The application went back to the applicant with your reason.")
+
+    def _assign(self, request, application) -> str:
+        expert = get_object_or_404(User, pk=request.POST.get("expert") or 0)
+        services.review_assign(application=application, expert=expert, by=request.user, request=request)
+        return _("{expert} reviews this application.").format(expert=expert)
+
+    def _shortlist(self, request, application) -> str:
+        services.application_shortlist(application=application, by=request.user, request=request)
+        return _("Shortlisted.")
+
+    def _reject(self, request, application) -> str:
+        reason = request.POST.get("reason", "")
+        services.application_reject(application=application, reason=reason, by=request.user, request=request)
+        return _("Not selected; the applicant reads your reason.")
+
+    def _notice(self, request, application) -> str:
+        application = services.application_notice(application=application, by=request.user, request=request)
+        return _("In public notice until {day}.").format(day=application.notice_until.isoformat())
+
+    def _resolve(self, request, application) -> str:
+        objection = get_object_or_404(
+            ApplicationObjection, application=application, pk=request.POST.get("objection") or 0
+        )
+        uphold = request.POST.get("decision") == "uphold"
+        services.objection_resolve(
+            objection=objection,
+            uphold=uphold,
+            resolution=request.POST.get("resolution", ""),
+            by=request.user,
+            request=request,
+        )
+        return _("Objection upheld: the application is not selected.") if uphold else _("Objection dismissed.")
+
+    def _select(self, request, application) -> str:
+        services.application_select(application=application, by=request.user, request=request)
+        return _("Selected.")
+
+    def _publish(self, request, application) -> str:
+        services.application_publish(application=application, by=request.user, request=request)
+        return _("Published on the call's list.")
+
+
+class RecommendView(LoginRequiredMixin, TemplateView):
+    """The authority ranks its area's submitted applications to a call, within its quota."""
+
+    template_name = "selections/recommend.html"
+
+    def _authority(self):
+        authority = next((m.authority for m in self.request.user.active_memberships if m.role == Role.AUTHORITY), None)
+        if authority is None:
+            raise NotPermitted(_("Only an authority recommends applications."))
+        return authority
+
+    def get_context_data(self, **kwargs):
+        call = selectors.call_get(self.request.user, kwargs["pk"])
+        authority = self._authority()
+        return super().get_context_data(
+            call=call,
+            authority=authority,
+            queue=selectors.recommend_queue(call, authority.pk),
+            quota=services.quota_for(call, authority),
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        call = selectors.call_get(request.user, pk)
+        authority = self._authority()
+        queue = {application.pk: application for application in selectors.recommend_queue(call, authority.pk)}
+        ranks, errors = {}, []
+        for application_pk, application in queue.items():
+            value = request.POST.get(f"rank-{application_pk}", "").strip()
+            if not value:
+                continue
+            if not value.isdigit() or int(value) < 1:
+                errors.append(_("{title}: the rank must be a whole number from 1.").format(title=application.title))
+            else:
+                ranks[application_pk] = int(value)
+        if len(set(ranks.values())) != len(ranks):
+            errors.append(_("Two applications have the same rank."))
+        if errors:
+            for error in errors:
+                messages.error(request, error)
+            return redirect("selections:recommend", pk=pk)
+        ranked = [queue[application_pk] for application_pk in sorted(ranks, key=ranks.get)]
+        if _run(
+            request,
+            lambda: (
+                services.applications_recommend(
+                    call=call, authority=authority, ranked=ranked, by=request.user, request=request
+                )
+                and _("Your recommendations are recorded.")
+            ),
+        ):
+            return redirect("selections:call_detail", pk=pk)
+        return redirect("selections:recommend", pk=pk)
+
+
+class ReviewView(LoginRequiredMixin, TemplateView):
+    """An expert scores every criterion of an assigned application, with a comment each."""
+
+    template_name = "selections/review.html"
+
+    def _review(self) -> Review:
+        return get_object_or_404(
+            Review.objects.select_related("application__call", "application__enterprise"),
+            pk=self.kwargs["pk"],
+            expert=self.request.user,
+        )
+
+    def get_context_data(self, **kwargs):
+        review = self._review()
+        criteria = list(review.application.call.criteria.all())
+        given = {s.criterion_id: s for s in review.scores.all()}
+        posted = kwargs.pop("posted", {})
+        rows = [
+            {
+                "criterion": c,
+                "score": posted.get(c.code, {}).get("score", given[c.pk].score if c.pk in given else ""),
+                "comment": posted.get(c.code, {}).get("comment", given[c.pk].comment if c.pk in given else ""),
+                "errors": kwargs.get("errors", {}).get(f"scores.{c.code}", []),
+            }
+            for c in criteria
+        ]
+        application = review.application
+        return super().get_context_data(review=review, application=application, rows=rows, **kwargs)
+
+    def post(self, request, pk):
+        review = self._review()
+        scores = {
+            c.code: {
+                "score": request.POST.get(f"score-{c.code}", ""),
+                "comment": request.POST.get(f"comment-{c.code}", ""),
+            }
+            for c in review.application.call.criteria.all()
+        }
+        try:
+            services.review_submit(review=review, scores=scores, by=request.user, request=request)
+        except ValidationError as exc:
+            messages.error(request, _("The review was not saved: correct the scores marked below."))
+            return self.render_to_response(self.get_context_data(pk=pk, posted=scores, errors=exc.message_dict))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Review submitted."))
+        return redirect("selections:review", pk=pk)
+
+
+class NoticeView(TemplateView):
+    """Applications in public notice; anyone may object while a notice runs."""
+
+    template_name = "selections/notice.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(applications=selectors.in_notice(), **kwargs)
+
+    def post(self, request):
+        application = next((a for a in selectors.in_notice() if str(a.pk) == request.POST.get("application")), None)
+        if application is None:
+            messages.error(request, _("This application is not in public notice; objections are closed."))
+            return redirect("selections:notice")
+        _run(
+            request,
+            lambda: (
+                services.objection_raise(
+                    application=application,
+                    name=request.POST.get("name", ""),
+                    contact=request.POST.get("contact", ""),
+                    text=request.POST.get("text", ""),
+                    request=request,
+                )
+                and _("Your objection was received; the organiser answers it in writing.")
+            ),
+        )
+        return redirect("selections:notice")
