@@ -11,6 +11,7 @@ from evaluations.api.publication import CertificateViewSet, PublishedResultViewS
 from evaluations.api.scoped import EvaluationViewSet
 from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
 from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
+from labs.api import LabViewSet
 from selections.api import ApplicationViewSet, CallViewSet
 
 
@@ -32,6 +33,7 @@ router.register("results", PublishedResultViewSet, basename="result")
 router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("labs", LabViewSet, basename="lab")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "evaluations",
     "indices",
     "selections",
+    "labs",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("indices/geo/", include("indices.geo_urls")),
     path("indices/", include("indices.urls")),
     path("calls/", include("selections.urls")),
+    path("labs/", include("labs.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -361,8 +361,14 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from selections.demo import seed_selections
 
     selections = seed_selections(rng=random.Random(f"{seed}-selections"), enterprises=others, password=DEMO_PASSWORD)
+    from labs.demo import seed_labs
+
+    labs = seed_labs(rng=random.Random(f"{seed}-labs"), enterprises=others, password=DEMO_PASSWORD)
     facts_rebuild()  # the demo self-assessments above are written directly, not through the workflow services
     indices_recompute()
+    from indices.warning_services import warnings_raise
+
+    warnings_raise()  # as the nightly beat would: the labs' re-assessments due show on the authorities' homes
     summary = {
         "enterprises": Enterprise.objects.count(),
         "supplier_links": SupplierLink.objects.count(),
@@ -370,6 +376,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "on_site": onsite,
         "history": history,
         "selections": selections,
+        "labs": labs,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

@@ -11,6 +11,7 @@ class WarningKind(models.TextChoices):
     INDEX_DROP = "index_drop", _("Index dropped")
     COVERAGE_FALL = "coverage_fall", _("Coverage fell")
     CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+    LAB_REASSESSMENT_DUE = "lab_reassessment_due", _("Laboratory re-assessment due")
 
 
 class WarningState(models.TextChoices):

@@ -44,6 +44,7 @@ from indices.choices import WarningState
 from indices.method import METHOD_VERSION
 from indices.models import ALL, EarlyWarning, IndexCell
 from indices.warning_selectors import may_handle, with_names
+from labs.selectors import labs_due
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def rule_years(*, year: int | None, today: date) -> list[int]:
 
 
 def findings(*, years: list[int], today: date) -> list[rules.Finding]:
-    """Every rule's findings for ``years`` (index rules) and ``today`` (certificates). Four queries."""
+    """Every rule's findings for ``years`` (index rules) and ``today`` (certificates, labs). Five queries."""
     cells = IndexCell.objects.filter(
         method_version=METHOD_VERSION,
         year__in=set(years) | {y - 1 for y in years},
@@ -113,6 +114,7 @@ def findings(*, years: list[int], today: date) -> list[rules.Finding]:
             )
         )
     found += rules.certificates_expiring(expiring, today=today, renewed_enterprises=renewed)
+    found += rules.labs_due(labs_due(horizon=horizon), today=today)
     return found
 
 

@@ -19,6 +19,7 @@ again never raises the same warning twice, and a warning that was acknowledged o
 - ``index_drop:<year>:<region>:<industry or empty>``, e.g. ``index_drop:2025:440000:`` or ``index_drop:2025:440000:39``
 - ``coverage_fall:<year>:<region>:``
 - ``certificate_expiring:<certificate number>``
+- ``lab_reassessment_due:<lab id>:<due day>`` (a lab re-assessed later is due again on another day: a new warning)
 A warning records what was found when it was raised (figures in ``details``). When the condition stops holding
 (the index recovers, the certificate is renewed) the warning is left as it is: the platform does not resolve
 warnings by itself, because resolving one says who looked at it and why, and only a person can say that.
@@ -198,6 +199,33 @@ def certificates_expiring(
     return found
 
 
+def labs_due(labs: Iterable, *, today: date) -> list[Finding]:
+    """Accredited labs whose re-assessment is due within ``EXPIRY_DAYS`` days, or overdue. ``labs`` need
+    ``region`` loaded; the warning goes to the lab's region."""
+    horizon = expiry_horizon(today)
+    found = []
+    for lab in labs:
+        if lab.status != "active" or lab.reassessment_due > horizon:
+            continue
+        found.append(
+            Finding(
+                kind=WarningKind.LAB_REASSESSMENT_DUE,
+                key=_key(WarningKind.LAB_REASSESSMENT_DUE, lab.pk, lab.reassessment_due.isoformat()),
+                region_code=lab.region_id,
+                industry_code="",
+                year=lab.reassessment_due.year,
+                details={
+                    "lab_id": lab.pk,
+                    "name_zh": lab.name_zh,
+                    "name_en": lab.name_en,
+                    "due": lab.reassessment_due.isoformat(),
+                    "days_left": (lab.reassessment_due - today).days,
+                },
+            )
+        )
+    return found
+
+
 def _percent(value: float) -> str:
     return number_format(value * 100, decimal_pos=1) + "%"
 
@@ -226,5 +254,10 @@ def describe(kind: str, details: dict) -> str:
             enterprise=pick_language(details.get("enterprise_zh", ""), details.get("enterprise_en", "")),
             level=details["level"],
             date=date_format(date.fromisoformat(details["valid_until"]), "SHORT_DATE_FORMAT"),
+        )
+    if kind == WarningKind.LAB_REASSESSMENT_DUE:
+        return _("Laboratory {name} is due for re-assessment on {date}.").format(
+            name=pick_language(details.get("name_zh", ""), details.get("name_en", "")),
+            date=date_format(date.fromisoformat(details["due"]), "SHORT_DATE_FORMAT"),
         )
     return ""

@@ -38,7 +38,7 @@ def _answers(rng: random.Random, enterprise: Enterprise) -> dict:
     }
 
 
-def _experts(password: str) -> list[User]:
+def experts_of_demo(password: str) -> list[User]:
     experts = [User.objects.get(username="expert")]
     for name in ("expert_b", "expert_c"):
         user = User.objects.filter(username=name).first() or user_create(
@@ -53,16 +53,56 @@ def _experts(password: str) -> list[User]:
     return experts
 
 
-def _apply(call: Call, enterprise: Enterprise, rng: random.Random, *, by: User, on: date) -> Application:
-    application = services.application_save(
-        call=call,
-        enterprise=enterprise,
-        title=f"{enterprise.name_zh}中试平台",
-        data=_answers(rng, enterprise),
-        by=by,
-        today=on,
+def member(enterprise: Enterprise, *, password: str) -> User:
+    """A member account of the applicant (the demo applies on the enterprises' behalf through it)."""
+    username = f"applicant_{enterprise.pk}"
+    user = User.objects.filter(username=username).first() or user_create(
+        username=username,
+        password=password,
+        display_name=f"申报联系人 {enterprise.pk}",
+        email=f"{username}@example.com",
     )
+    if not user.memberships.filter(enterprise=enterprise).exists():
+        membership_grant(user=user, role=Role.ENTERPRISE_ADMIN, enterprise=enterprise)
+    return user
+
+
+def apply(call: Call, enterprise: Enterprise, *, title: str, data: dict, by: User, on: date) -> Application:
+    """Save and submit an application on ``on`` through the services."""
+    application = services.application_save(call=call, enterprise=enterprise, title=title, data=data, by=by, today=on)
     return services.application_submit(application=application, by=by, today=on)
+
+
+def _apply(call: Call, enterprise: Enterprise, rng: random.Random, *, by: User, on: date) -> Application:
+    return apply(call, enterprise, title=f"{enterprise.name_zh}中试平台", data=_answers(rng, enterprise), by=by, on=on)
+
+
+def run_to_list(call: Call, submitted: list[Application], *, rng: random.Random, experts: list[User]) -> None:
+    """Take a past call's submitted applications through ranking (each authority its first three), three experts'
+    review, the notice (the first recommended one turned down) and publication."""
+    miit = User.objects.get(username="miit")
+    for username in ("authority_gd", "authority_sz"):
+        officer = User.objects.get(username=username)
+        authority = officer.active_memberships[0].authority
+        area = [a for a in submitted if a.authority_id == authority.pk]
+        services.applications_recommend(
+            call=call, authority=authority, ranked=area[:3], by=officer, today=call.recommend_by - 5 * DAY
+        )
+    recommended = list(call.applications.filter(status="recommended").order_by("pk"))
+    for number, application in enumerate(recommended):
+        for expert in experts:
+            review = services.review_assign(application=application, expert=expert, by=miit)
+            services.review_submit(review=review, scores=_scores(rng, 62 + 8 * (number % 4)), by=expert)
+    for number, application in enumerate(recommended):
+        if number == 0:
+            services.application_reject(
+                application=application, reason="专家组评分未达入围线。Below the panel's line.", by=miit
+            )
+            continue
+        services.application_shortlist(application=application, by=miit)
+        noticed = services.application_notice(application=application, by=miit, today=call.recommend_by + 10 * DAY)
+        services.application_select(application=application, by=miit, today=noticed.notice_until + DAY)
+        services.application_publish(application=application, by=miit)
 
 
 def _scores(rng: random.Random, base: int) -> dict:
@@ -75,25 +115,12 @@ def _scores(rng: random.Random, base: int) -> dict:
 def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], password: str) -> dict:
     if Call.objects.exists():
         return {"calls": Call.objects.count(), "applications": Application.objects.count()}
-    miit, gd_officer, sz_officer = (User.objects.get(username=n) for n in ("miit", "authority_gd", "authority_sz"))
-    experts = _experts(password)
+    miit, sz_officer = (User.objects.get(username=n) for n in ("miit", "authority_sz"))
+    experts = experts_of_demo(password)
     today = timezone.localdate()
     verified = [e for e in enterprises if e.status == VerificationStatus.VERIFIED]
     guangdong = [e for e in verified if e.region_id.startswith("44") and not e.region_id.startswith("4403")][:5]
     shenzhen = [e for e in verified if e.region_id.startswith("4403")][:3]
-
-    def member(enterprise: Enterprise) -> User:
-        """A member account of the applicant (the demo applies on the enterprises' behalf through it)."""
-        username = f"applicant_{enterprise.pk}"
-        user = User.objects.filter(username=username).first() or user_create(
-            username=username,
-            password=password,
-            display_name=f"申报联系人 {enterprise.pk}",
-            email=f"{username}@example.com",
-        )
-        if not user.memberships.filter(enterprise=enterprise).exists():
-            membership_grant(user=user, role=Role.ENTERPRISE_ADMIN, enterprise=enterprise)
-        return user
 
     # Last year's call, run to the end.
     year = today.year - 1
@@ -112,35 +139,11 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
         default_quota=3,
     )
     past = services.call_announce(call=past, by=miit)
-    submitted = [_apply(past, e, rng, by=member(e), on=date(year, 4, 10)) for e in guangdong[:4] + shenzhen[:1]]
-    by_area = {
-        "GD": [a for a in submitted if a.authority_id == "GD"],
-        "SZ": [a for a in submitted if a.authority_id == "SZ"],
-    }
-    for officer, code in ((gd_officer, "GD"), (sz_officer, "SZ")):
-        area = by_area[code]
-        services.applications_recommend(
-            call=past,
-            authority=officer.active_memberships[0].authority,
-            ranked=area[:3],
-            by=officer,
-            today=date(year, 5, 20),
-        )
-    recommended = list(past.applications.filter(status="recommended").order_by("pk"))
-    for number, application in enumerate(recommended):
-        for expert in experts:
-            review = services.review_assign(application=application, expert=expert, by=miit)
-            services.review_submit(review=review, scores=_scores(rng, 62 + 8 * (number % 4)), by=expert)
-    for number, application in enumerate(recommended):
-        if number == 0:
-            services.application_reject(
-                application=application, reason="专家组评分未达入围线。Below the panel's line.", by=miit
-            )
-            continue
-        services.application_shortlist(application=application, by=miit)
-        noticed = services.application_notice(application=application, by=miit, today=date(year, 6, 10))
-        services.application_select(application=application, by=miit, today=noticed.notice_until + DAY)
-        services.application_publish(application=application, by=miit)
+    submitted = [
+        _apply(past, e, rng, by=member(e, password=password), on=date(year, 4, 10))
+        for e in guangdong[:4] + shenzhen[:1]
+    ]
+    run_to_list(past, submitted, rng=rng, experts=experts)
 
     # This year's call, open now.
     current = services.call_create(
@@ -159,9 +162,9 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
     )
     current = services.call_announce(call=current, by=miit)
     for enterprise in guangdong[4:5] + guangdong[:1]:
-        _apply(current, enterprise, rng, by=member(enterprise), on=today)
+        _apply(current, enterprise, rng, by=member(enterprise, password=password), on=today)
     if len(shenzhen) > 1:
-        waiting = _apply(current, shenzhen[1], rng, by=member(shenzhen[1]), on=today)
+        waiting = _apply(current, shenzhen[1], rng, by=member(shenzhen[1], password=password), on=today)
         services.applications_recommend(
             call=current, authority=sz_officer.active_memberships[0].authority, ranked=[waiting], by=sz_officer
         )

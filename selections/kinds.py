@@ -45,7 +45,8 @@ FORMS = {
     ],
     CallKind.LAB_REASSESSMENT: [
         _field("achievements", "三年建设成效", "Achievements of the last three years", FieldType.LONG_TEXT),
-        _field("new_name", "拟更名（如有）", "New name, if renamed", required=False),
+        _field("new_name_zh", "拟更名（中文，如有）", "New name in Chinese, if renamed", required=False),
+        _field("new_name_en", "拟更名（英文，如有）", "New name in English, if renamed", required=False),
     ],
     CallKind.PILOT_SCENARIO: [
         _field("scenario", "场景描述", "The scenario", FieldType.LONG_TEXT),

@@ -43,6 +43,7 @@ from selections.models import (
     Review,
     ReviewScore,
 )
+from selections.registries import entry_publish
 
 MIN_REVIEWS = 3  # experts whose reviews a shortlisting needs
 
@@ -696,8 +697,10 @@ def application_select(
 
 @transaction.atomic
 def application_publish(*, application: Application, by: User, request: HttpRequest | None = None) -> Application:
-    """Publish a selected application on the call's list."""
+    """Publish a selected application on the call's list; its registry entry (a lab, a platform...) follows in
+    the same transaction."""
     application, previous = _transition(application, action="publish", by=by, request=request)
     application.save(update_fields=["status", "updated_at"])
     _record(application, previous=previous, by=by, reason="", request=request)
+    entry_publish(application)
     return application

@@ -80,6 +80,12 @@ def alice(shenzhen_enterprise):
 
 
 @pytest.fixture
+def bob(guangzhou_enterprise):
+    """Bob administers the Guangzhou enterprise."""
+    return grant(UserFactory(username="bob"), Role.ENTERPRISE_ADMIN, enterprise=guangzhou_enterprise)
+
+
+@pytest.fixture
 def guangdong_officer(db):
     return grant(UserFactory(username="gd_officer"), Role.AUTHORITY, authority="GD")
 

@@ -12,6 +12,8 @@ from enterprises.models import Enterprise
 from evaluations.choices import CertificateStatus, EvaluationStatus
 from evaluations.models import Certificate, Evaluation
 from indices.models import ALL, EvaluationFact, IndexCell
+from labs.models import Lab
+from selections.models import Application, Call
 
 TODAY = datetime.datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -38,6 +40,9 @@ def test_demo_data_is_valid_spread_and_idempotent():
 def test_same_seed_gives_the_same_enterprises():
     seed_demo(enterprises=50, seed=3)
     first = sorted(Enterprise.objects.values_list("credit_code", "name_zh"))
+    Lab.objects.all().delete()
+    Application.objects.all().delete()
+    Call.objects.all().delete()
     Certificate.objects.all().delete()
     Evaluation.objects.all().delete()
     Enterprise.objects.all().delete()

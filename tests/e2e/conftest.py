@@ -38,6 +38,14 @@ def browser():
         browser.close()
 
 
+def _request_failed(problems: list[str], request) -> None:
+    """A load the page itself cancelled (it navigated away or closed while the favicon was still loading:
+    net::ERR_ABORTED) is not a problem; every other failure is (blocked, refused, missing host...)."""
+    if request.failure == "net::ERR_ABORTED" and not request.is_navigation_request():
+        return
+    problems.append(f"request failed: {request.url}")
+
+
 @pytest.fixture
 def new_page(browser):
     """Pages whose console errors (CSP violations, missing assets, script errors) fail the test."""
@@ -51,7 +59,7 @@ def new_page(browser):
             "console", lambda msg: problems.append(f"console {msg.type}: {msg.text}") if msg.type == "error" else None
         )
         page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda request: problems.append(f"request failed: {request.url}"))
+        page.on("requestfailed", lambda request: _request_failed(problems, request))
         page.on("download", lambda download: downloads.add(f"request failed: {download.url}"))
         return page
 

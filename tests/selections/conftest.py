@@ -1,11 +1,9 @@
-"""Fixtures of the selection tests: an announced national pilot-platform call, and a Guangzhou applicant."""
+"""Fixtures of the selection tests: an announced national pilot-platform call."""
 
 import pytest
 
-from accounts.choices import Role
 from selections import services
 from selections.choices import CallKind, CallScope
-from tests.factories import UserFactory, grant
 from tests.selections.data import DAY, TODAY
 
 
@@ -24,8 +22,3 @@ def call(miit_officer):
         default_quota=2,
     )
     return services.call_announce(call=call, by=miit_officer)
-
-
-@pytest.fixture
-def bob(guangzhou_enterprise):
-    return grant(UserFactory(username="bob"), Role.ENTERPRISE_ADMIN, enterprise=guangzhou_enterprise)
