@@ -12,6 +12,7 @@ from evaluations.api.scoped import EvaluationViewSet
 from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
 from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
 from labs.api import LabViewSet
+from pilots.api import PlatformViewSet
 from selections.api import ApplicationViewSet, CallViewSet
 
 
@@ -34,6 +35,7 @@ router.register("evaluations", EvaluationViewSet, basename="evaluation")
 router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("labs", LabViewSet, basename="lab")
+router.register("pilot-platforms", PlatformViewSet, basename="pilot-platform")
 
 urlpatterns = [
     path("", include(router.urls)),

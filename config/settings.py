@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "indices",
     "selections",
     "labs",
+    "pilots",
 ]
 
 MIDDLEWARE = [
@@ -316,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "selections.choices.ApplicationStatus",
         "CallScopeEnum": "selections.choices.CallScope",
         "CallKindEnum": "selections.choices.CallKind",
+        "TierEnum": "pilots.choices.Tier",
     },
 }
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("indices/", include("indices.urls")),
     path("calls/", include("selections.urls")),
     path("labs/", include("labs.urls")),
+    path("pilots/", include("pilots.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

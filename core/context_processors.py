@@ -19,6 +19,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("Quality map"), reverse("indices:public_map")))
     items.append((_("Calls"), reverse("selections:call_list")))
     items.append((_("Laboratories"), reverse("labs:lab_list")))
+    items.append((_("Pilot platforms"), reverse("pilots:platform_list")))
     if not user.is_authenticated:
         return items
     if user.has_role(*_SCOPED_ROLES):

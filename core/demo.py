@@ -364,6 +364,13 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from labs.demo import seed_labs
 
     labs = seed_labs(rng=random.Random(f"{seed}-labs"), enterprises=others, password=DEMO_PASSWORD)
+    from pilots.demo import seed_pilots
+
+    pilots = seed_pilots(
+        rng=random.Random(f"{seed}-pilots"),
+        home_member=User.objects.get(username="enterprise_admin"),
+        password=DEMO_PASSWORD,
+    )
     facts_rebuild()  # the demo self-assessments above are written directly, not through the workflow services
     indices_recompute()
     from indices.warning_services import warnings_raise
@@ -377,6 +384,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "history": history,
         "selections": selections,
         "labs": labs,
+        "pilots": pilots,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

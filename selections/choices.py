@@ -45,4 +45,5 @@ class FieldType(models.TextChoices):
     LONG_TEXT = "long_text", _("Long text")
     NUMBER = "number", _("Number")
     CHOICE = "choice", _("Choice")
+    MULTI_CHOICE = "multi_choice", _("Several choices")
     DATE = "date", _("Date")

@@ -32,7 +32,10 @@ def _answers(rng: random.Random, enterprise: Enterprise) -> dict:
         "contact_phone": f"020-{rng.randint(10_000_000, 99_999_999)}",
         "key_field": rng.choice(["equipment", "electronics", "new_energy", "raw_materials"]),
         "industry_direction": "演示方向 Demo direction",
-        "services": "设计验证、工艺验证、小批量试制。Design and process validation, small-batch trial production.",
+        "services": rng.sample(["design", "performance", "process", "adaptation", "production"], k=3),
+        "construction_mode": rng.choice(["enterprise", "alliance", "cluster", "institute"]),
+        "equipment": "中试生产线两条（演示）。Two demo pilot lines.",
+        "capacity": "月产能两千件（演示）。2,000 pieces a month (demo).",
         "equipment_value": str(rng.randint(800, 12_000)),
         "services_last_year": str(rng.randint(5, 120)),
     }

@@ -1,7 +1,8 @@
 """A call's application form as data: checking the definition, and checking an applicant's answers against it.
 
 A field is a dict: ``key``, ``label_zh``, ``label_en``, ``type`` (``FieldType``), ``required`` (bool), and by type
-``choices`` (a list of ``{"value", "label_zh", "label_en"}``), ``max_length`` (text), ``min``/``max`` (number).
+``choices`` (a list of ``{"value", "label_zh", "label_en"}``, for a choice or several), ``max_length`` (text),
+``min``/``max`` (number).
 Drafts keep whatever valid answers they have; submission also needs every required one.
 """
 
@@ -42,7 +43,7 @@ def definition_problems(fields: list) -> list[str]:
             problems.append(_("Field {n}: give the label in Chinese and in English.").format(n=position))
         if field.get("type") not in FieldType.values:
             problems.append(_("Field {n}: unknown type.").format(n=position))
-        if field.get("type") == FieldType.CHOICE and not field.get("choices"):
+        if field.get("type") in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and not field.get("choices"):
             problems.append(_("Field {n}: a choice field needs its choices.").format(n=position))
     return problems
 
@@ -73,6 +74,12 @@ def _clean(field: dict, value):
         if value not in values:
             raise ValueError(_("Choose one of the options."))
         return value
+    if kind == FieldType.MULTI_CHOICE:
+        chosen = [value] if isinstance(value, str) else list(value)
+        values = [choice["value"] for choice in field.get("choices", [])]
+        if any(item not in values for item in chosen):
+            raise ValueError(_("Choose among the options."))
+        return [item for item in values if item in chosen]  # in the form's order, once each
     if kind == FieldType.DATE:
         try:
             return date.fromisoformat(str(value).strip()).isoformat()
@@ -91,7 +98,9 @@ def clean_answers(fields: list[dict], data: dict, *, complete: bool) -> tuple[di
             errors[key] = _("This form has no such field.")
     for key, field in known.items():
         value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (
+            isinstance(value, str | list) and not (value.strip() if isinstance(value, str) else value)
+        ):
             if complete and field.get("required"):
                 errors[key] = _("{label}: this field is required.").format(label=label(field))
             continue
@@ -109,5 +118,7 @@ def answers_for_display(fields: list[dict], data: dict) -> list[tuple[str, str]]
         value = data.get(field["key"], "")
         if field["type"] == FieldType.CHOICE:
             value = next((label(c) for c in field.get("choices", []) if c["value"] == value), value)
+        elif field["type"] == FieldType.MULTI_CHOICE:
+            value = ", ".join(label(c) for c in field.get("choices", []) if c["value"] in (value or []))
         rows.append((label(field), value))
     return rows

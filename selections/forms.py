@@ -18,6 +18,9 @@ def _field(spec: dict) -> forms.Field:
     if spec["type"] == FieldType.CHOICE:
         choices = [("", "—")] + [(c["value"], form_schema.label(c)) for c in spec.get("choices", [])]
         return forms.ChoiceField(choices=choices, **common)
+    if spec["type"] == FieldType.MULTI_CHOICE:
+        choices = [(c["value"], form_schema.label(c)) for c in spec.get("choices", [])]
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
     if spec["type"] == FieldType.DATE:
         return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
     return forms.CharField(**common)

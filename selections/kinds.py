@@ -28,11 +28,35 @@ KEY_FIELDS = [
         ("biomedicine", "生物医药", "Biomedicine"),
     )
 ]
+SERVICES = [
+    {"value": value, "label_zh": zh, "label_en": en}
+    for value, zh, en in (
+        ("design", "设计验证", "Design validation"),
+        ("performance", "功能与性能验证", "Function and performance validation"),
+        ("process", "工艺验证", "Process validation"),
+        ("adaptation", "适配验证", "Adaptation validation"),
+        ("production", "生产验证", "Production validation"),
+    )
+]
+MODES = [
+    {"value": value, "label_zh": zh, "label_en": en}
+    for value, zh, en in (
+        ("enterprise", "企业自建", "Built by an enterprise"),
+        ("alliance", "产学研联合共建", "Industry, university and research together"),
+        ("cluster", "园区或集群共建", "Built by a park or cluster"),
+        ("institute", "科研院所建设", "Built by a research institute"),
+        ("public_service", "公共服务机构建设", "Built by a public service body"),
+        ("government_guided", "政府引导、市场化运营", "Government-guided, market-run"),
+    )
+]
 FORMS = {
     CallKind.PILOT_PLATFORM: [
         _field("key_field", "重点领域", "Key field", FieldType.CHOICE, choices=KEY_FIELDS),
         _field("industry_direction", "产业方向", "Industry direction"),
-        _field("services", "可提供的验证服务", "Validation services offered", FieldType.LONG_TEXT),
+        _field("services", "可提供的验证服务", "Validation services offered", FieldType.MULTI_CHOICE, choices=SERVICES),
+        _field("construction_mode", "建设模式", "Construction mode", FieldType.CHOICE, choices=MODES),
+        _field("equipment", "主要中试设备", "Main pilot equipment", FieldType.LONG_TEXT),
+        _field("capacity", "中试能力", "Pilot capacity", FieldType.LONG_TEXT),
         _field(
             "equipment_value", "中试设备原值（万元）", "Pilot equipment value (10,000 yuan)", FieldType.NUMBER, min=0
         ),

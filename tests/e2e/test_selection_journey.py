@@ -1,6 +1,7 @@
 """Issue 6's engine in headless Chromium: the demo enterprise applies to the open pilot-platform call, Shenzhen's
 authority recommends it, MIIT assigns three experts, the demo expert scores it, MIIT shortlists it, puts it in
-public notice, selects and publishes it; anyone then finds it on the call's published list."""
+public notice, selects and publishes it; anyone then finds it on the call's published list and in the pilot
+platform directory, and another enterprise sends it a service request."""
 
 from datetime import timedelta
 
@@ -29,7 +30,11 @@ def test_apply_recommend_review_notice_and_publish(demo_site, new_page):
     page.get_by_label("Contact telephone").fill("0755-12345678")
     page.get_by_label("Key field").select_option("electronics")
     page.get_by_label("Industry direction").fill("Power semiconductors")
-    page.get_by_label("Validation services offered").fill("Design and process validation.")
+    page.get_by_label("Design validation").check()
+    page.get_by_label("Process validation", exact=True).check()
+    page.get_by_label("Construction mode").select_option("alliance")
+    page.get_by_label("Main pilot equipment").fill("Two pilot lines.")
+    page.get_by_label("Pilot capacity").fill("2,000 modules a month.")
     page.get_by_label("Pilot equipment value").fill("a lot")  # not a number: refused, nothing saved
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_text("Enter a number.")).to_be_visible()
@@ -95,3 +100,22 @@ def test_apply_recommend_review_notice_and_publish(demo_site, new_page):
     expect(visitor.get_by_role("heading", name="Published list")).to_be_visible()
     expect(visitor.get_by_text("Power electronics pilot line")).to_be_visible()
     screenshot(visitor, "selection-published-list")
+
+    # The platform is in the public directory; another enterprise finds it by service and sends it a request.
+    platform = application.platform
+    visitor.goto(f"{demo_site}/pilots/?service=design")
+    expect(visitor.get_by_role("link", name="Power electronics pilot line")).to_be_visible()
+    other = (
+        User.objects.filter(username__startswith="applicant_")
+        .exclude(memberships__enterprise=application.enterprise)
+        .first()
+    )
+    customer = new_page()
+    log_in(customer, demo_site, other.username)
+    customer.goto(f"{demo_site}/pilots/{platform.pk}/")
+    customer.get_by_label("Service").select_option("process")
+    customer.get_by_label("What is to be validated").fill("A new inverter casing.")
+    customer.get_by_role("button", name="Send the request").click()
+    expect(customer.get_by_text("Your request was sent")).to_be_visible()
+    expect(customer.get_by_text("A new inverter casing.")).to_be_visible()
+    screenshot(customer, "pilot-service-request")

@@ -12,7 +12,10 @@ ANSWERS = {
     "contact_phone": "0755-12345678",
     "key_field": "electronics",
     "industry_direction": "Power semiconductors",
-    "services": "Design validation, process validation.",
+    "services": ["design", "process"],
+    "construction_mode": "alliance",
+    "equipment": "Two pilot lines for power modules.",
+    "capacity": "2,000 modules a month.",
     "equipment_value": "3200",
     "services_last_year": "41",
 }

@@ -48,3 +48,27 @@ def test_numbers_are_checked_against_their_range():
     assert errors == {"staff": "Staff: At least 0."}
     _cleaned, errors = form_schema.clean_answers(FIELDS, {"staff": "NaN"}, complete=False)
     assert errors == {"staff": "Staff: Enter a number."}
+
+
+def test_several_choices_keep_the_forms_order_and_refuse_unknown_values():
+    field = {
+        "key": "services",
+        "label_zh": "服务",
+        "label_en": "Services",
+        "type": "multi_choice",
+        "required": True,
+        "choices": [{"value": v, "label_zh": v, "label_en": v.title()} for v in ("design", "process", "production")],
+    }
+    assert form_schema.clean_answers([field], {"services": ["production", "design"]}, complete=True) == (
+        {"services": ["design", "production"]},
+        {},
+    )
+    assert form_schema.clean_answers([field], {"services": []}, complete=True)[1] == {
+        "services": "Services: this field is required."
+    }
+    assert form_schema.clean_answers([field], {"services": ["design", "x"]}, complete=False)[1] == {
+        "services": "Services: Choose among the options."
+    }
+    assert form_schema.answers_for_display([field], {"services": ["design", "production"]}) == [
+        ("Services", "Design, Production")
+    ]

@@ -1,0 +1,7 @@
+"""What published pilot-platform applications become (found by selections.registries)."""
+
+from pilots import services
+from selections.choices import CallKind
+from selections.registries import register
+
+register(CallKind.PILOT_PLATFORM)(services.platform_from_application)

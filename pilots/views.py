@@ -1,0 +1,236 @@
+"""The pilot-platform directory (search by service, field, region; downloads), a platform's page (tiers,
+services, figures, ratings; an enterprise sends a request there, the host files figures, MIIT promotes), and
+the service requests page of both parties."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.choices import ENTERPRISE_ROLES, Role
+from accounts.scoping import get_scoped_or_404
+from core.exceptions import DomainError
+from core.exports import csv_response, xlsx_response
+from core.forms import report_errors
+from enterprises.models import Region
+from pilots import selectors, services
+from pilots.choices import NEXT_TIER, KeyField, Service, Tier
+from pilots.models import Platform, ServiceRequest
+
+
+def _run(request, step) -> bool:
+    try:
+        message = step()
+    except ValidationError as exc:
+        report_errors(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+        return True
+    return False
+
+
+def _filters(params) -> dict:
+    province = params.get("province", "")
+    return {
+        "search": params.get("q", "").strip()[:100],
+        "service": params.get("service", ""),
+        "key_field": params.get("field", ""),
+        "province": province if province.isdigit() else "",
+        "tier": params.get("tier", ""),
+    }
+
+
+class PlatformListView(TemplateView):
+    template_name = "pilots/platform_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = _filters(self.request.GET)
+        return super().get_context_data(
+            platforms=selectors.platform_list(**filters)[:500],
+            filters=filters,
+            services=Service.choices,
+            fields=KeyField.choices,
+            tiers=Tier.choices,
+            provinces=Region.objects.filter(level="province").order_by("code"),
+            **kwargs,
+        )
+
+
+class PlatformDownloadView(View):
+    def get(self, request, kind: str):
+        headers = [
+            _("Platform"),
+            _("Host"),
+            _("Key field"),
+            _("Industry direction"),
+            _("Validation services"),
+            _("City"),
+            _("Tier"),
+            _("Tier since"),
+        ]
+        rows = (
+            [
+                p.name_zh,
+                p.host.name_zh,
+                p.get_key_field_display(),
+                p.industry_direction,
+                ", ".join(p.service_labels()),
+                p.region.name,
+                p.get_tier_display(),
+                p.tier_since.isoformat(),
+            ]
+            for p in selectors.platform_list(**_filters(request.GET))
+        )
+        stamp = timezone.localdate().isoformat()
+        if kind == "xlsx":
+            return xlsx_response(
+                filename=f"pilot-platforms-{stamp}.xlsx", sheet=_("Platforms"), headers=headers, rows=rows
+            )
+        return csv_response(filename=f"pilot-platforms-{stamp}.csv", headers=headers, rows=rows)
+
+
+def _enterprise_of(user):
+    if not user.is_authenticated:
+        return None
+    return next((m.enterprise for m in user.active_memberships if m.role in ENTERPRISE_ROLES), None)
+
+
+class PlatformDetailView(TemplateView):
+    template_name = "pilots/platform_detail.html"
+
+    def get_context_data(self, **kwargs):
+        platform = get_object_or_404(selectors.platform_list(), pk=kwargs["pk"])
+        user = self.request.user
+        enterprise = _enterprise_of(user)
+        return super().get_context_data(
+            platform=platform,
+            tier_changes=platform.tier_changes.select_related("by"),
+            figures=platform.service_years.all(),
+            offered=[(code, Service(code).label) for code in platform.services if code in Service.values],
+            may_request=enterprise is not None and enterprise.pk != platform.host_id,
+            is_host=enterprise is not None and enterprise.pk == platform.host_id,
+            may_promote=user.is_authenticated and user.has_role(Role.NATIONAL) and platform.tier in NEXT_TIER,
+            next_tier=NEXT_TIER.get(platform.tier),
+            this_year=timezone.localdate().year,
+            **kwargs,
+        )
+
+    def post(self, request, pk):
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        platform = get_object_or_404(Platform, pk=pk)
+        action = request.POST.get("action")
+        if action == "promote":
+            _run(
+                request,
+                lambda: (
+                    services.platform_promote(platform=platform, by=request.user, request=request) and _("Promoted.")
+                ),
+            )
+        elif action == "figures":
+            try:
+                income = Decimal(request.POST.get("income", "").strip() or "x")
+                values = {
+                    "year": int(request.POST.get("year", "")),
+                    "enterprises_served": int(request.POST.get("enterprises_served", "")),
+                    "validations": int(request.POST.get("validations", "")),
+                }
+            except (ValueError, InvalidOperation):
+                messages.error(
+                    request, _("Enter whole numbers for the year and the counts, and a number for the income.")
+                )
+            else:
+                _run(
+                    request,
+                    lambda: (
+                        services.service_year_record(
+                            platform=platform, income=income, by=request.user, request=request, **values
+                        )
+                        and _("The service figures are saved.")
+                    ),
+                )
+        else:
+            enterprise = _enterprise_of(request.user)
+            if enterprise is None:
+                messages.error(request, _("Only the enterprise's own members send requests on its behalf."))
+            elif _run(
+                request,
+                lambda: (
+                    services.request_send(
+                        platform=platform,
+                        enterprise=enterprise,
+                        service=request.POST.get("service", ""),
+                        description=request.POST.get("description", ""),
+                        by=request.user,
+                        request=request,
+                    )
+                    and _("Your request was sent; the platform answers on your requests page.")
+                ),
+            ):
+                return redirect("pilots:request_list")
+        return redirect("pilots:platform_detail", pk=pk)
+
+
+class RequestListView(LoginRequiredMixin, TemplateView):
+    """The service requests the reader's enterprise sent, and those its platforms received."""
+
+    template_name = "pilots/request_list.html"
+
+    def get_context_data(self, **kwargs):
+        enterprise = _enterprise_of(self.request.user)
+        requests = list(selectors.requests_of(self.request.user))
+        return super().get_context_data(
+            sent=[r for r in requests if enterprise and r.enterprise_id == enterprise.pk],
+            received=[r for r in requests if enterprise and r.platform.host_id == enterprise.pk],
+            others=[] if enterprise else requests,
+            **kwargs,
+        )
+
+    def post(self, request):
+        service_request = get_scoped_or_404(
+            request.user,
+            ServiceRequest.objects.all(),
+            request=request,
+            published=False,
+            pk=request.POST.get("request") or 0,
+        )
+        action = request.POST.get("action", "")
+        if action in services.ANSWERS:
+            _run(
+                request,
+                lambda: (
+                    services.request_answer(
+                        service_request=service_request,
+                        action=action,
+                        reply=request.POST.get("reply", ""),
+                        by=request.user,
+                        request=request,
+                    )
+                    and _("The request is {status}.").format(
+                        status=ServiceRequest.objects.get(pk=service_request.pk).get_status_display()
+                    )
+                ),
+            )
+        elif action == "rate":
+            _run(
+                request,
+                lambda: (
+                    services.request_rate(
+                        service_request=service_request,
+                        rating=request.POST.get("rating", ""),
+                        comment=request.POST.get("comment", ""),
+                        by=request.user,
+                        request=request,
+                    )
+                    and _("Thank you for rating the service.")
+                ),
+            )
+        return redirect("pilots:request_list")
