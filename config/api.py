@@ -13,7 +13,7 @@ from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelVi
 from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
 from labs.api import LabViewSet
 from pilots.api import PlatformViewSet
-from selections.api import ApplicationViewSet, CallViewSet
+from selections.api import ApplicationViewSet, CallViewSet, CaseViewSet
 
 
 class PublicRootRouter(DefaultRouter):
@@ -36,6 +36,7 @@ router.register("calls", CallViewSet, basename="call")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("labs", LabViewSet, basename="lab")
 router.register("pilot-platforms", PlatformViewSet, basename="pilot-platform")
+router.register("cases", CaseViewSet, basename="case")
 
 urlpatterns = [
     path("", include(router.urls)),

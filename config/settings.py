@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "CallScopeEnum": "selections.choices.CallScope",
         "CallKindEnum": "selections.choices.CallKind",
         "TierEnum": "pilots.choices.Tier",
+        "CaseThemeEnum": "selections.choices.CaseTheme",
     },
 }
 

@@ -5,7 +5,7 @@ from rest_framework import permissions, serializers, viewsets
 
 from accounts.scoping import scope
 from selections import selectors
-from selections.models import Application, Call, Criterion
+from selections.models import Application, Call, Case, Criterion
 
 
 class CriterionSerializer(serializers.ModelSerializer):
@@ -115,3 +115,25 @@ class ApplicationViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         queryset = Application.objects.select_related("enterprise").order_by("pk")
         return scope(self.request.user, queryset, published=False)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    enterprise = serializers.CharField(source="enterprise.name_zh")
+    industry = serializers.CharField(source="industry_id", allow_null=True)
+    city = serializers.CharField(source="region_id")
+
+    class Meta:
+        model = Case
+        fields = ["id", "title", "theme", "enterprise", "industry", "city", "year", "summary", "methods", "results"]
+        read_only_fields = fields
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """The typical-case library (public). Filter by `theme`, `year`; `q` searches titles, methods and results."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CaseSerializer
+    filterset_fields = ["theme", "year"]
+
+    def get_queryset(self):
+        return selectors.case_list(search=self.request.query_params.get("q", "").strip()[:100]).order_by("pk")

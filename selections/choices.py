@@ -47,3 +47,13 @@ class FieldType(models.TextChoices):
     CHOICE = "choice", _("Choice")
     MULTI_CHOICE = "multi_choice", _("Several choices")
     DATE = "date", _("Date")
+
+
+class CaseTheme(models.TextChoices):
+    """What a typical case shows."""
+
+    QUALITY_IMPROVEMENT = "quality_improvement", _("Quality improvement")
+    RELIABILITY = "reliability", _("Reliability")
+    DIGITAL_QUALITY = "digital_quality", _("Digital quality management")
+    BRAND_CREATION = "brand_creation", _("Brand creation")
+    PILOT = "pilot", _("Pilot-scale verification")

@@ -148,6 +148,44 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
     ]
     run_to_list(past, submitted, rng=rng, experts=experts)
 
+    # Last year's typical cases, run to the end: the published ones fill the case library.
+    cases = services.call_create(
+        by=miit,
+        kind=CallKind.TYPICAL_CASE,
+        year=year,
+        scope=CallScope.NATIONAL,
+        title_zh=f"{year}年质量提升典型案例（演示）",
+        title_en=f"Typical quality cases {year} (demo)",
+        description_zh="演示数据。",
+        description_en="Demo data.",
+        opens_on=date(year, 6, 1),
+        closes_on=date(year, 7, 31),
+        recommend_by=date(year, 8, 31),
+        default_quota=3,
+    )
+    cases = services.call_announce(call=cases, by=miit)
+    themes = ["quality_improvement", "reliability", "digital_quality", "brand_creation"]
+    submitted = [
+        apply(
+            cases,
+            enterprise,
+            title=f"{enterprise.name_zh}{('质量提升', '可靠性提升', '数字化质量管理', '品牌创建')[number]}案例",
+            data={
+                "summary": "演示案例。Demo case.",
+                "contact_name": "演示联系人 Demo contact",
+                "contact_phone": f"020-{rng.randint(10_000_000, 99_999_999)}",
+                "theme": themes[number],
+                "methods": "六西格玛、SPC、FMEA（演示）。Six Sigma, SPC and FMEA (demo).",
+                "results": f"一次交检合格率提升{rng.randint(2, 9)}个百分点（演示）。"
+                f"First-pass yield up {rng.randint(2, 9)} points (demo).",
+            },
+            by=member(enterprise, password=password),
+            on=date(year, 7, 1),
+        )
+        for number, enterprise in enumerate(guangdong[1:4] + shenzhen[2:3])
+    ]
+    run_to_list(cases, submitted, rng=rng, experts=experts)
+
     # This year's call, open now.
     current = services.call_create(
         by=miit,

@@ -49,6 +49,16 @@ MODES = [
         ("government_guided", "政府引导、市场化运营", "Government-guided, market-run"),
     )
 ]
+THEMES = [
+    {"value": value, "label_zh": zh, "label_en": en}
+    for value, zh, en in (
+        ("quality_improvement", "质量提升", "Quality improvement"),
+        ("reliability", "可靠性", "Reliability"),
+        ("digital_quality", "数字化质量管理", "Digital quality management"),
+        ("brand_creation", "品牌创建", "Brand creation"),
+        ("pilot", "中试验证", "Pilot-scale verification"),
+    )
+]
 FORMS = {
     CallKind.PILOT_PLATFORM: [
         _field("key_field", "重点领域", "Key field", FieldType.CHOICE, choices=KEY_FIELDS),
@@ -92,7 +102,7 @@ FORMS = {
         _field("founded", "创立时间", "Founded", FieldType.DATE),
     ],
     CallKind.TYPICAL_CASE: [
-        _field("theme", "案例主题", "Theme"),
+        _field("theme", "案例主题", "Theme", FieldType.CHOICE, choices=THEMES),
         _field("methods", "方法与做法", "Methods used", FieldType.LONG_TEXT),
         _field("results", "实施成效（量化）", "Measured results", FieldType.LONG_TEXT),
     ],

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, pick_language
 from evaluations.choices import ObjectionStatus
-from selections.choices import PUBLIC_STATUSES, ApplicationStatus, CallKind, CallScope
+from selections.choices import PUBLIC_STATUSES, ApplicationStatus, CallKind, CallScope, CaseTheme
 
 
 class Call(TimeStampedModel):
@@ -251,3 +251,37 @@ class ApplicationObjection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} · {self.get_status_display()}"
+
+
+class Case(TimeStampedModel):
+    """A typical case in the public library: a published application of a typical-case call
+    (``selections.registry``)."""
+
+    published_q = Q()
+    scope_path = "enterprise__"
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="case")
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("title"), max_length=200)
+    theme = models.CharField(_("theme"), max_length=30, choices=CaseTheme.choices)
+    industry = models.ForeignKey(
+        "enterprises.Industry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("industry"),
+    )
+    region = models.ForeignKey("enterprises.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    summary = models.TextField(_("summary"), blank=True)
+    methods = models.TextField(_("methods"))
+    results = models.TextField(_("measured results"))
+
+    class Meta:
+        verbose_name = _("typical case")
+        verbose_name_plural = _("typical cases")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest
 from accounts.choices import Role
 from accounts.scoping import get_scoped_or_404, scope
 from selections.choices import ApplicationStatus, CallScope
-from selections.models import Application, Call, Review
+from selections.models import Application, Call, Case, Review
 
 
 def calls_visible(user) -> QuerySet:
@@ -72,3 +72,22 @@ def reviews_of(expert) -> list[Review]:
         .select_related("application__call", "application__enterprise")
         .order_by("submitted_at", "-assigned_at")
     )
+
+
+def case_list(*, search: str = "", theme: str = "", industry: str = "", province: str = "") -> QuerySet:
+    """The public case library, searched in titles, summaries, methods and results."""
+    cases = Case.objects.select_related("enterprise", "industry", "region")
+    if search:
+        cases = cases.filter(
+            Q(title__icontains=search)
+            | Q(summary__icontains=search)
+            | Q(methods__icontains=search)
+            | Q(results__icontains=search)
+        )
+    if theme:
+        cases = cases.filter(theme=theme)
+    if industry:
+        cases = cases.filter(industry_id=industry)
+    if province:
+        cases = cases.filter(region__code__startswith=province[:2])
+    return cases

@@ -12,4 +12,6 @@ urlpatterns = [
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application_detail"),
     path("reviews/<int:pk>/", views.ReviewView.as_view(), name="review"),
     path("notice/", views.NoticeView.as_view(), name="notice"),
+    path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
 ]

@@ -13,8 +13,9 @@ from accounts.choices import Role
 from accounts.models import User
 from core.exceptions import DomainError, NotPermitted
 from core.forms import add_errors, report_errors
+from enterprises.models import Industry, Region
 from selections import form_schema, selectors, services
-from selections.choices import ApplicationStatus, CallKind, CallScope
+from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
 from selections.forms import ApplicationForm, CallForm
 from selections.models import ApplicationObjection, Review
 
@@ -396,3 +397,34 @@ class NoticeView(TemplateView):
             ),
         )
         return redirect("selections:notice")
+
+
+class CaseListView(TemplateView):
+    """The public library of typical cases: search and filter by theme, industry and province."""
+
+    template_name = "selections/case_list.html"
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        filters = {
+            "search": params.get("q", "").strip()[:100],
+            "theme": params.get("theme", "") if params.get("theme", "") in CaseTheme.values else "",
+            "industry": params.get("industry", "") if params.get("industry", "").isdigit() else "",
+            "province": params.get("province", "") if params.get("province", "").isdigit() else "",
+        }
+        return super().get_context_data(
+            cases=selectors.case_list(**filters)[:500],
+            filters=filters,
+            themes=CaseTheme.choices,
+            industries=Industry.objects.order_by("code"),
+            provinces=Region.objects.filter(level="province").order_by("code"),
+            **kwargs,
+        )
+
+
+class CaseDetailView(TemplateView):
+    template_name = "selections/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        case = get_object_or_404(selectors.case_list(), pk=kwargs["pk"])
+        return super().get_context_data(case=case, **kwargs)

@@ -13,7 +13,8 @@ from evaluations.choices import CertificateStatus, EvaluationStatus
 from evaluations.models import Certificate, Evaluation
 from indices.models import ALL, EvaluationFact, IndexCell
 from labs.models import Lab
-from selections.models import Application, Call
+from pilots.models import Platform, ServiceRequest
+from selections.models import Application, Call, Case
 
 TODAY = datetime.datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -40,7 +41,10 @@ def test_demo_data_is_valid_spread_and_idempotent():
 def test_same_seed_gives_the_same_enterprises():
     seed_demo(enterprises=50, seed=3)
     first = sorted(Enterprise.objects.values_list("credit_code", "name_zh"))
+    ServiceRequest.objects.all().delete()
+    Platform.objects.all().delete()
     Lab.objects.all().delete()
+    Case.objects.all().delete()
     Application.objects.all().delete()
     Call.objects.all().delete()
     Certificate.objects.all().delete()

@@ -117,6 +117,10 @@ POLICY = {
     "selections:application_detail": ({"pk": 1}, LOGIN),
     "selections:review": ({"pk": 1}, LOGIN),
     "selections:notice": ({}, PUBLIC),
+    "selections:case_list": ({}, PUBLIC),
+    "selections:case_detail": ({"pk": 1}, MISSING),
+    "api:case-list": ({}, PUBLIC),
+    "api:case-detail": ({"pk": 1}, MISSING),
     "api:schema": ({}, PUBLIC),
     "api:docs": ({}, PUBLIC),
 }
