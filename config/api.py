@@ -6,6 +6,7 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from brands.api import BrandEntryViewSet
 from enterprises.api.views import AuthorityViewSet, EnterpriseViewSet, IndustryViewSet, RegionViewSet
 from evaluations.api.publication import CertificateViewSet, PublishedResultViewSet
 from evaluations.api.scoped import EvaluationViewSet
@@ -37,6 +38,7 @@ router.register("applications", ApplicationViewSet, basename="application")
 router.register("labs", LabViewSet, basename="lab")
 router.register("pilot-platforms", PlatformViewSet, basename="pilot-platform")
 router.register("cases", CaseViewSet, basename="case")
+router.register("brands", BrandEntryViewSet, basename="brand")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "selections",
     "labs",
     "pilots",
+    "brands",
 ]
 
 MIDDLEWARE = [
@@ -319,6 +320,9 @@ SPECTACULAR_SETTINGS = {
         "CallKindEnum": "selections.choices.CallKind",
         "TierEnum": "pilots.choices.Tier",
         "CaseThemeEnum": "selections.choices.CaseTheme",
+        "BrandTypeEnum": "brands.models.BrandType",
+        "BrandCategoryEnum": "brands.models.BrandCategory",
+        "EntryStatusEnum": "brands.models.EntryStatus",
     },
 }
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("calls/", include("selections.urls")),
     path("labs/", include("labs.urls")),
     path("pilots/", include("pilots.urls")),
+    path("brands/", include("brands.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

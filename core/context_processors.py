@@ -20,6 +20,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("Calls"), reverse("selections:call_list")))
     items.append((_("Laboratories"), reverse("labs:lab_list")))
     items.append((_("Pilot platforms"), reverse("pilots:platform_list")))
+    items.append((_("Brands"), reverse("brands:entry_list")))
     items.append((_("Typical cases"), reverse("selections:case_list")))
     if not user.is_authenticated:
         return items

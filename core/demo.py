@@ -364,6 +364,9 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from labs.demo import seed_labs
 
     labs = seed_labs(rng=random.Random(f"{seed}-labs"), enterprises=others, password=DEMO_PASSWORD)
+    from brands.demo import seed_brands
+
+    brands = seed_brands(rng=random.Random(f"{seed}-brands"), enterprises=others, password=DEMO_PASSWORD)
     from pilots.demo import seed_pilots
 
     pilots = seed_pilots(
@@ -385,6 +388,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "selections": selections,
         "labs": labs,
         "pilots": pilots,
+        "brands": brands,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

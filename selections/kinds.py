@@ -99,6 +99,19 @@ FORMS = {
                 {"value": "cluster", "label_zh": "区域产业集群品牌", "label_en": "Regional cluster brand"},
             ],
         ),
+        _field(
+            "category",
+            "品牌类别",
+            "Sub-category",
+            FieldType.CHOICE,
+            required=False,
+            choices=[
+                {"value": "historic_classic", "label_zh": "历史经典", "label_en": "Historic classic"},
+                {"value": "contemporary_quality", "label_zh": "时代优品", "label_en": "Contemporary quality"},
+                {"value": "trendy_newcomer", "label_zh": "潮流新锐", "label_en": "Trendy newcomer"},
+            ],
+        ),
+        _field("field", "所属领域", "Field"),
         _field("founded", "创立时间", "Founded", FieldType.DATE),
     ],
     CallKind.TYPICAL_CASE: [

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 
 from accounts.models import User
+from brands.models import BrandEntry, BrandList
 from core.demo import DEMO_USERS, seed_demo
 from enterprises import credit_code
 from enterprises.models import Enterprise
@@ -41,6 +42,8 @@ def test_demo_data_is_valid_spread_and_idempotent():
 def test_same_seed_gives_the_same_enterprises():
     seed_demo(enterprises=50, seed=3)
     first = sorted(Enterprise.objects.values_list("credit_code", "name_zh"))
+    BrandEntry.objects.all().delete()
+    BrandList.objects.all().delete()
     ServiceRequest.objects.all().delete()
     Platform.objects.all().delete()
     Lab.objects.all().delete()
