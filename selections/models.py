@@ -285,3 +285,31 @@ class Case(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+def attachment_path(instance: "ApplicationAttachment", filename: str) -> str:
+    return f"applications/{instance.application_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class ApplicationAttachment(models.Model):
+    """A file supporting an application (type checked by content); served only through a scoped view."""
+
+    scope_path = "application__enterprise__"
+    application_path = "application__"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("application attachment")
+        verbose_name_plural = _("application attachments")
+        ordering = ["application", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

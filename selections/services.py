@@ -5,10 +5,13 @@ rules broken raise ``SelectionError`` (a ``DomainError``), bad data Django's ``V
 field it is about, a role that may not act ``NotPermitted``.
 """
 
+import hashlib
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -21,7 +24,7 @@ from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
 from enterprises.choices import VerificationStatus
 from enterprises.models import Authority, Enterprise
-from evaluations import coi
+from evaluations import coi, file_types
 from evaluations.choices import ObjectionStatus
 from evaluations.services.institutions import declared_ties
 from evaluations.services.publication import (
@@ -35,6 +38,7 @@ from selections.choices import ApplicationStatus, CallScope
 from selections.kinds import CRITERIA, default_form
 from selections.models import (
     Application,
+    ApplicationAttachment,
     ApplicationChange,
     ApplicationObjection,
     Call,
@@ -313,6 +317,55 @@ def application_save(
     application.save(update_fields=["title", "data", "updated_at"])
     audit_record(action=AuditAction.UPDATE, actor=by, request=request, target=application, details={"draft": True})
     return application
+
+
+def _require_own_draft(application: Application, by: User) -> None:
+    if not _member(by, application.enterprise):
+        raise NotPermitted(_("Only the enterprise's own members apply on its behalf."))
+    if application.status != ApplicationStatus.DRAFT:
+        raise SelectionError(_("This application was submitted and is frozen."), code="not_draft")
+
+
+@transaction.atomic
+def attachment_add(
+    *, application: Application, upload: UploadedFile, by: User, request: HttpRequest | None = None
+) -> ApplicationAttachment:
+    """Attach a file to a draft: its type is checked by content and its size limited (the evidence rules);
+    a refused file is not stored."""
+    application = Application.objects.select_for_update().select_related("enterprise").get(pk=application.pk)
+    _require_own_draft(application, by)
+    content_type = file_types.check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = ApplicationAttachment(
+        application=application,
+        original_name=file_types.safe_name(upload.name),
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+    )
+    attachment.file.save(attachment.original_name, upload, save=False)
+    attachment.save()
+    audit_record(
+        action=AuditAction.CREATE, actor=by, request=request, target=attachment, details={"sha256": attachment.sha256}
+    )
+    return attachment
+
+
+@transaction.atomic
+def attachment_remove(*, attachment: ApplicationAttachment, by: User, request: HttpRequest | None = None) -> None:
+    """Take a file off a draft (the stored file goes with it once the transaction commits)."""
+    application = Application.objects.select_for_update().select_related("enterprise").get(pk=attachment.application_id)
+    _require_own_draft(application, by)
+    audit_record(
+        action=AuditAction.STATE_CHANGE, actor=by, request=request, target=attachment, details={"deleted": True}
+    )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 @transaction.atomic

@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/", views.CallDetailView.as_view(), name="call_detail"),
     path("<int:pk>/recommend/", views.RecommendView.as_view(), name="recommend"),
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application_detail"),
+    path(
+        "applications/<int:pk>/files/<int:attachment_pk>/",
+        views.AttachmentDownloadView.as_view(),
+        name="attachment_download",
+    ),
     path("reviews/<int:pk>/", views.ReviewView.as_view(), name="review"),
     path("notice/", views.NoticeView.as_view(), name="notice"),
     path("cases/", views.CaseListView.as_view(), name="case_list"),

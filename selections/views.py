@@ -4,9 +4,11 @@ review, the public notice. Views stay thin: each form is one service call."""
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.choices import Role
@@ -156,7 +158,20 @@ class ApplicationView(LoginRequiredMixin, TemplateView):
 
     template_name = "selections/application_detail.html"
     HANDLERS = frozenset(
-        {"save", "submit", "return", "assign", "shortlist", "reject", "notice", "resolve", "select", "publish"}
+        {
+            "save",
+            "submit",
+            "attach",
+            "detach",
+            "return",
+            "assign",
+            "shortlist",
+            "reject",
+            "notice",
+            "resolve",
+            "select",
+            "publish",
+        }
     )
 
     def get_context_data(self, **kwargs):
@@ -184,6 +199,7 @@ class ApplicationView(LoginRequiredMixin, TemplateView):
             else [],
             objections=application.objections.all() if organiser else [],
             history=application.history.select_related("by"),
+            attachments=application.attachments.all(),
             today=timezone.localdate(),
             **kwargs,
         )
@@ -214,6 +230,18 @@ class ApplicationView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(pk=pk, form=form))
         _run(request, lambda: getattr(self, f"_{action}")(request, application))
         return redirect("selections:application_detail", pk=pk)
+
+    def _attach(self, request, application) -> str:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("Choose a file to attach.")]})
+        attachment = services.attachment_add(application=application, upload=upload, by=request.user, request=request)
+        return _("{name} is attached.").format(name=attachment.original_name)
+
+    def _detach(self, request, application) -> str:
+        attachment = get_object_or_404(application.attachments, pk=request.POST.get("attachment") or 0)
+        services.attachment_remove(attachment=attachment, by=request.user, request=request)
+        return _("{name} was removed.").format(name=attachment.original_name)
 
     def _submit(self, request, application) -> str:
         services.application_submit(application=application, by=request.user, request=request)
@@ -428,3 +456,14 @@ class CaseDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         case = get_object_or_404(selectors.case_list(), pk=kwargs["pk"])
         return super().get_context_data(case=case, **kwargs)
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """An application's file, for the people taking part in it only (never from a public media URL)."""
+
+    def get(self, request, pk, attachment_pk):
+        application = selectors.application_get(request.user, pk, request=request)
+        item = get_object_or_404(application.attachments, pk=attachment_pk)
+        return FileResponse(
+            item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        )

@@ -115,6 +115,7 @@ POLICY = {
     "selections:call_detail": ({"pk": 1}, MISSING),
     "selections:recommend": ({"pk": 1}, LOGIN),
     "selections:application_detail": ({"pk": 1}, LOGIN),
+    "selections:attachment_download": ({"pk": 1, "attachment_pk": 1}, LOGIN),
     "selections:review": ({"pk": 1}, LOGIN),
     "selections:notice": ({}, PUBLIC),
     "selections:case_list": ({}, PUBLIC),
