@@ -44,6 +44,16 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def is_member_of(self, enterprise_id) -> bool:
+        """Whether the user is an administrator or member of the enterprise ``enterprise_id``."""
+        return any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise_id for m in self.active_memberships)
+
+    def is_authority_staff(self, authority_id) -> bool:
+        """Whether the user works for the authority ``authority_id`` (not for another that covers its area)."""
+        return authority_id is not None and any(
+            m.role == Role.AUTHORITY and m.authority_id == authority_id for m in self.active_memberships
+        )
+
 
 class Membership(models.Model):
     """A role held by a user, tied to the organisation it is held in.

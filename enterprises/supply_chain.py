@@ -18,7 +18,6 @@ What a customer sees of a supplier, and why:
 from django.db.models import Case, OuterRef, Subquery, When
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import ENTERPRISE_ROLES
 from accounts.models import User
 from accounts.scoping import scope
 from enterprises.choices import SupplierLinkStatus
@@ -45,7 +44,7 @@ NO_EVALUATION = _("No evaluation yet")
 
 def may_see_supply_chain(user: User, enterprise: Enterprise) -> bool:
     """The table is the leading enterprise's own: its administrators and members see it."""
-    return any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise.pk for m in user.active_memberships)
+    return user.is_member_of(enterprise.pk)
 
 
 def supply_chain(*, user: User, enterprise: Enterprise) -> list[dict]:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import ENTERPRISE_ROLES, AuditAction, Role
+from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
@@ -108,7 +108,7 @@ def annual_report_submit(
 ) -> LabAnnualReport:
     """The host's report of ``year`` (a year since accreditation, up to the current one); a later submission of
     the same year replaces the figures. A refused report changes nothing."""
-    if not any(m.role in ENTERPRISE_ROLES and m.enterprise_id == lab.host_id for m in by.active_memberships):
+    if not by.is_member_of(lab.host_id):
         raise NotPermitted(_("Only the host's own members report on its laboratory."))
     if lab.status != LabStatus.ACTIVE:
         raise LabError(_("A revoked laboratory no longer reports."), code="revoked")

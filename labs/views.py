@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.choices import ENTERPRISE_ROLES, Role
+from accounts.choices import Role
 from core.exceptions import DomainError, NotPermitted
 from core.exports import csv_response, xlsx_response
 from core.forms import add_errors
@@ -85,9 +85,7 @@ class LabDetailView(TemplateView):
 
     def _is_host(self, lab: Lab) -> bool:
         user = self.request.user
-        return user.is_authenticated and any(
-            m.role in ENTERPRISE_ROLES and m.enterprise_id == lab.host_id for m in user.active_memberships
-        )
+        return user.is_authenticated and user.is_member_of(lab.host_id)
 
     def get_context_data(self, **kwargs):
         lab = self._lab(kwargs["pk"])

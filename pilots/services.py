@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import ENTERPRISE_ROLES, AuditAction, Role
+from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
@@ -26,10 +26,6 @@ REQUEST_TEXT_MAX = 5000
 
 class PilotError(DomainError):
     default_code = "pilot_error"
-
-
-def _member_of(user: User, enterprise_id: int) -> bool:
-    return any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise_id for m in user.active_memberships)
 
 
 def platform_from_application(application: Application, *, today: date | None = None) -> Platform:
@@ -94,7 +90,7 @@ def service_year_record(
     request: HttpRequest | None = None,
 ) -> ServiceYear:
     """The host's service figures of ``year`` (replacing earlier figures of the same year)."""
-    if not _member_of(by, platform.host_id):
+    if not by.is_member_of(platform.host_id):
         raise NotPermitted(_("Only the host's own members report the platform's figures."))
     if not 2000 <= year <= timezone.localdate().year:
         raise ValidationError({"year": [_("Report a past or the current year.")]})
@@ -119,7 +115,7 @@ def request_send(
     request: HttpRequest | None = None,
 ) -> ServiceRequest:
     """An enterprise's member asks a platform for one of the services it offers."""
-    if not _member_of(by, enterprise.pk):
+    if not by.is_member_of(enterprise.pk):
         raise NotPermitted(_("Only the enterprise's own members send requests on its behalf."))
     if enterprise.status != VerificationStatus.VERIFIED:
         raise PilotError(_("The enterprise must be verified by its authority first."), code="unverified")
@@ -154,7 +150,7 @@ def request_answer(
 ) -> ServiceRequest:
     """The host accepts or declines a sent request (declining needs the reason), then completes it."""
     service_request = ServiceRequest.objects.select_for_update().select_related("platform").get(pk=service_request.pk)
-    if not _member_of(by, service_request.platform.host_id):
+    if not by.is_member_of(service_request.platform.host_id):
         raise NotPermitted(_("Only the platform's host answers its requests."))
     source, target = ANSWERS[action]
     if service_request.status != source:
@@ -186,7 +182,7 @@ def request_rate(
 ) -> ServiceRequest:
     """The requester rates a completed service from 1 to 5, once."""
     service_request = ServiceRequest.objects.select_for_update().get(pk=service_request.pk)
-    if not _member_of(by, service_request.enterprise_id):
+    if not by.is_member_of(service_request.enterprise_id):
         raise NotPermitted(_("Only the requester rates the service."))
     if service_request.status != RequestStatus.COMPLETED:
         raise PilotError(_("Rate a service once it is completed."), code="not_completed")

@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.choices import ENTERPRISE_ROLES, Role
+from accounts.choices import Role
 from accounts.scoping import get_scoped_or_404
 from core.exceptions import DomainError
 from core.exports import csv_response, xlsx_response
 from core.forms import report_errors
 from enterprises.models import Region
+from enterprises.selectors import enterprise_of
 from pilots import selectors, services
 from pilots.choices import NEXT_TIER, KeyField, Service, Tier
 from pilots.models import Platform, ServiceRequest
@@ -97,19 +98,13 @@ class PlatformDownloadView(View):
         return csv_response(filename=f"pilot-platforms-{stamp}.csv", headers=headers, rows=rows)
 
 
-def _enterprise_of(user):
-    if not user.is_authenticated:
-        return None
-    return next((m.enterprise for m in user.active_memberships if m.role in ENTERPRISE_ROLES), None)
-
-
 class PlatformDetailView(TemplateView):
     template_name = "pilots/platform_detail.html"
 
     def get_context_data(self, **kwargs):
         platform = get_object_or_404(selectors.platform_list(), pk=kwargs["pk"])
         user = self.request.user
-        enterprise = _enterprise_of(user)
+        enterprise = enterprise_of(user) if user.is_authenticated else None
         return super().get_context_data(
             platform=platform,
             tier_changes=platform.tier_changes.select_related("by"),
@@ -158,7 +153,7 @@ class PlatformDetailView(TemplateView):
                     ),
                 )
         else:
-            enterprise = _enterprise_of(request.user)
+            enterprise = enterprise_of(request.user)
             if enterprise is None:
                 messages.error(request, _("Only the enterprise's own members send requests on its behalf."))
             elif _run(
@@ -185,7 +180,7 @@ class RequestListView(LoginRequiredMixin, TemplateView):
     template_name = "pilots/request_list.html"
 
     def get_context_data(self, **kwargs):
-        enterprise = _enterprise_of(self.request.user)
+        enterprise = enterprise_of(self.request.user)
         requests = list(selectors.requests_of(self.request.user))
         return super().get_context_data(
             sent=[r for r in requests if enterprise and r.enterprise_id == enterprise.pk],

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.choices import ENTERPRISE_ROLES, AuditAction, Role
+from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
@@ -63,17 +63,7 @@ def is_organiser(user: User, call: Call) -> bool:
     """MIIT staff run national calls; a provincial call is run by its own authority's staff."""
     if call.scope == CallScope.NATIONAL:
         return user.has_role(Role.NATIONAL)
-    return any(m.role == Role.AUTHORITY and m.authority_id == call.authority_id for m in user.active_memberships)
-
-
-def _authority_member(user: User, authority_id: str | None) -> bool:
-    return authority_id is not None and any(
-        m.role == Role.AUTHORITY and m.authority_id == authority_id for m in user.active_memberships
-    )
-
-
-def _member(user: User, enterprise: Enterprise) -> bool:
-    return any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise.pk for m in user.active_memberships)
+    return user.is_authority_staff(call.authority_id)
 
 
 def recommending_authority(call: Call, enterprise: Enterprise) -> Authority | None:
@@ -219,9 +209,9 @@ def _may_act(user: User, application: Application, action: str) -> bool:
     """The finer rule behind the table's roles: the applicant's members submit, the recommending authority
     returns and ranks, the call's organiser takes every later step."""
     if action == "submit":
-        return _member(user, application.enterprise)
+        return user.is_member_of(application.enterprise_id)
     if action in ("return", "recommend", "not_recommend"):
-        return _authority_member(user, application.authority_id)
+        return user.is_authority_staff(application.authority_id)
     return is_organiser(user, application.call)
 
 
@@ -282,7 +272,7 @@ def application_save(
     missing in a draft. A rejected save changes nothing.
     """
     today = today or timezone.localdate()
-    if not _member(by, enterprise):
+    if not by.is_member_of(enterprise.pk):
         raise NotPermitted(_("Only the enterprise's own members apply on its behalf."))
     _require_open(call, today)
     if enterprise.status != VerificationStatus.VERIFIED:
@@ -320,7 +310,7 @@ def application_save(
 
 
 def _require_own_draft(application: Application, by: User) -> None:
-    if not _member(by, application.enterprise):
+    if not by.is_member_of(application.enterprise_id):
         raise NotPermitted(_("Only the enterprise's own members apply on its behalf."))
     if application.status != ApplicationStatus.DRAFT:
         raise SelectionError(_("This application was submitted and is frozen."), code="not_draft")
@@ -421,7 +411,7 @@ def applications_recommend(
     """The authority's decision on every submitted application of its area: ``ranked`` (best first, within the
     quota) are recommended with their rank, the others not recommended. Once, by the call's deadline."""
     today = today or timezone.localdate()
-    if not _authority_member(by, authority.pk):
+    if not by.is_authority_staff(authority.pk):
         raise NotPermitted(_("Only the authority's own staff recommend its area's applications."))
     _require_before_recommend_by(call, today)
     pending = list(

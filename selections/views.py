@@ -16,6 +16,7 @@ from accounts.models import User
 from core.exceptions import DomainError, NotPermitted
 from core.forms import add_errors, report_errors
 from enterprises.models import Industry, Region
+from enterprises.selectors import enterprise_of
 from selections import form_schema, selectors, services
 from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
 from selections.forms import ApplicationForm, CallForm
@@ -131,7 +132,7 @@ class CallDetailView(TemplateView):
                 request, lambda: services.call_announce(call=call, by=request.user, request=request) and _("Announced.")
             )
             return redirect("selections:call_detail", pk=pk)
-        enterprise = next((m.enterprise for m in request.user.active_memberships if m.enterprise_id), None)
+        enterprise = enterprise_of(request.user)
         form = ApplicationForm(request.POST, fields=call.form)
         if enterprise is None:
             raise NotPermitted(_("Only the enterprise's own members apply on its behalf."))

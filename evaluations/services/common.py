@@ -2,7 +2,6 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.choices import ENTERPRISE_ROLES
 from accounts.models import User
 from core.exceptions import DomainError, NotPermitted
 from enterprises.models import Enterprise
@@ -20,7 +19,7 @@ class EvaluationError(DomainError):
 
 
 def require_member(user: User, enterprise: Enterprise) -> None:
-    if not any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise.pk for m in user.active_memberships):
+    if not user.is_member_of(enterprise.pk):
         raise NotPermitted(_("Only the enterprise's own members fill in its self-assessment."))
 
 

@@ -160,6 +160,7 @@ def test_the_host_files_service_figures_and_a_bad_figure_changes_nothing(platfor
 def test_the_journey_on_the_pages(client, platform, alice, bob):
     page = client.get(reverse("pilots:platform_list"), {"service": "design"}, headers={"accept-language": "en"})
     assert "深圳功率电子中试平台" in page.text
+    assert client.get(reverse("pilots:platform_detail", args=[platform.pk])).status_code == 200  # anyone reads it
     client.force_login(bob)
     response = client.post(
         reverse("pilots:platform_detail", args=[platform.pk]),
