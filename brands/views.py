@@ -1,9 +1,6 @@
 """The public brand lists: search and filter the entries, download them; MIIT revokes an entry here."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,8 +8,8 @@ from django.views.generic import TemplateView
 from accounts.choices import Role
 from brands import selectors, services
 from brands.models import BrandCategory, BrandEntry, BrandList, BrandType, EntryStatus
-from core.exceptions import DomainError
-from core.exports import csv_response, xlsx_response
+from core.exports import table_download
+from core.forms import run_step
 from enterprises.models import Region
 
 
@@ -51,14 +48,15 @@ class EntryListView(TemplateView):
         if not request.user.is_authenticated:
             return redirect("accounts:login")
         entry = get_object_or_404(BrandEntry, pk=request.POST.get("entry") or 0)
-        try:
-            services.entry_revoke(entry=entry, reason=request.POST.get("reason", ""), by=request.user, request=request)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, _("{brand} was taken off the list.").format(brand=entry.brand))
+        run_step(
+            request,
+            lambda: (
+                services.entry_revoke(
+                    entry=entry, reason=request.POST.get("reason", ""), by=request.user, request=request
+                )
+                and _("{brand} was taken off the list.").format(brand=entry.brand)
+            ),
+        )
         return redirect("brands:entry_list")
 
 
@@ -91,7 +89,4 @@ class EntryDownloadView(View):
             ]
             for e in selectors.entry_list(**_filters(request.GET))
         )
-        stamp = timezone.localdate().isoformat()
-        if kind == "xlsx":
-            return xlsx_response(filename=f"brands-{stamp}.xlsx", sheet=_("Brands"), headers=headers, rows=rows)
-        return csv_response(filename=f"brands-{stamp}.csv", headers=headers, rows=rows)
+        return table_download(kind, name="brands", sheet=_("Brands"), headers=headers, rows=rows)

@@ -8,7 +8,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -65,3 +66,16 @@ def xlsx_response(*, filename: str, sheet: str, headers: Sequence[str], rows: It
     buffer = io.BytesIO()
     workbook.save(buffer)
     return _download(buffer.getvalue(), filename=filename, content_type=XLSX)
+
+
+def table_download(
+    kind: str, *, name: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]
+) -> HttpResponse:
+    """``kind`` "csv" or "xlsx" of a registry's table, named ``<name>-<today>``; any other kind is a 404."""
+
+    stamp = timezone.localdate().isoformat()
+    if kind == "xlsx":
+        return xlsx_response(filename=f"{name}-{stamp}.xlsx", sheet=sheet, headers=headers, rows=rows)
+    if kind == "csv":
+        return csv_response(filename=f"{name}-{stamp}.csv", headers=headers, rows=rows)
+    raise Http404

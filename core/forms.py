@@ -33,3 +33,20 @@ def report_errors(request, errors) -> None:
         found = [error for field_errors in errors.values() for error in field_errors]
     for message in found:
         messages.error(request, message)
+
+
+def run_step(request, step) -> bool:
+    """Run one service call for a form that redirects: its success message, or its errors, as page messages.
+    ``step`` returns the success message; True when it succeeded."""
+    from django.contrib import messages
+
+    try:
+        message = step()
+    except ValidationError as exc:
+        report_errors(request, exc)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, message)
+        return True
+    return False

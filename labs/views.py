@@ -11,8 +11,8 @@ from django.views.generic import TemplateView
 
 from accounts.choices import Role
 from core.exceptions import DomainError, NotPermitted
-from core.exports import csv_response, xlsx_response
-from core.forms import add_errors
+from core.exports import table_download
+from core.forms import add_errors, run_step
 from enterprises.models import Region
 from labs import selectors, services
 from labs.forms import AnnualReportForm, RevokeForm
@@ -71,10 +71,7 @@ class LabDownloadView(View):
             ]
             for lab in labs
         )
-        stamp = timezone.localdate().isoformat()
-        if kind == "xlsx":
-            return xlsx_response(filename=f"labs-{stamp}.xlsx", sheet=_("Laboratories"), headers=headers, rows=rows)
-        return csv_response(filename=f"labs-{stamp}.csv", headers=headers, rows=rows)
+        return table_download(kind, name="labs", sheet=_("Laboratories"), headers=headers, rows=rows)
 
 
 class LabDetailView(TemplateView):
@@ -107,14 +104,15 @@ class LabDetailView(TemplateView):
             return redirect("accounts:login")
         lab = self._lab(pk)
         if request.POST.get("action") == "revoke":
-            try:
-                services.lab_revoke(lab=lab, reason=request.POST.get("reason", ""), by=request.user, request=request)
-            except ValidationError as exc:
-                messages.error(request, " ".join(exc.messages))
-            except DomainError as exc:
-                messages.error(request, exc.message)
-            else:
-                messages.success(request, _("The laboratory was revoked."))
+            run_step(
+                request,
+                lambda: (
+                    services.lab_revoke(
+                        lab=lab, reason=request.POST.get("reason", ""), by=request.user, request=request
+                    )
+                    and _("The laboratory was revoked.")
+                ),
+            )
             return redirect("labs:lab_detail", pk=pk)
         if not self._is_host(lab):
             raise NotPermitted(_("Only the host's own members report on its laboratory."))

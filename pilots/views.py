@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,27 +14,13 @@ from django.views.generic import TemplateView
 
 from accounts.choices import Role
 from accounts.scoping import get_scoped_or_404
-from core.exceptions import DomainError
-from core.exports import csv_response, xlsx_response
-from core.forms import report_errors
+from core.exports import table_download
+from core.forms import run_step
 from enterprises.models import Region
 from enterprises.selectors import enterprise_of
 from pilots import selectors, services
 from pilots.choices import NEXT_TIER, KeyField, Service, Tier
 from pilots.models import Platform, ServiceRequest
-
-
-def _run(request, step) -> bool:
-    try:
-        message = step()
-    except ValidationError as exc:
-        report_errors(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-        return True
-    return False
 
 
 def _filters(params) -> dict:
@@ -90,12 +75,7 @@ class PlatformDownloadView(View):
             ]
             for p in selectors.platform_list(**_filters(request.GET))
         )
-        stamp = timezone.localdate().isoformat()
-        if kind == "xlsx":
-            return xlsx_response(
-                filename=f"pilot-platforms-{stamp}.xlsx", sheet=_("Platforms"), headers=headers, rows=rows
-            )
-        return csv_response(filename=f"pilot-platforms-{stamp}.csv", headers=headers, rows=rows)
+        return table_download(kind, name="pilot-platforms", sheet=_("Platforms"), headers=headers, rows=rows)
 
 
 class PlatformDetailView(TemplateView):
@@ -124,7 +104,7 @@ class PlatformDetailView(TemplateView):
         platform = get_object_or_404(Platform, pk=pk)
         action = request.POST.get("action")
         if action == "promote":
-            _run(
+            run_step(
                 request,
                 lambda: (
                     services.platform_promote(platform=platform, by=request.user, request=request) and _("Promoted.")
@@ -143,7 +123,7 @@ class PlatformDetailView(TemplateView):
                     request, _("Enter whole numbers for the year and the counts, and a number for the income.")
                 )
             else:
-                _run(
+                run_step(
                     request,
                     lambda: (
                         services.service_year_record(
@@ -156,7 +136,7 @@ class PlatformDetailView(TemplateView):
             enterprise = enterprise_of(request.user)
             if enterprise is None:
                 messages.error(request, _("Only the enterprise's own members send requests on its behalf."))
-            elif _run(
+            elif run_step(
                 request,
                 lambda: (
                     services.request_send(
@@ -199,23 +179,20 @@ class RequestListView(LoginRequiredMixin, TemplateView):
         )
         action = request.POST.get("action", "")
         if action in services.ANSWERS:
-            _run(
+            run_step(
                 request,
-                lambda: (
-                    services.request_answer(
+                lambda: _("The request is {status}.").format(
+                    status=services.request_answer(
                         service_request=service_request,
                         action=action,
                         reply=request.POST.get("reply", ""),
                         by=request.user,
                         request=request,
-                    )
-                    and _("The request is {status}.").format(
-                        status=ServiceRequest.objects.get(pk=service_request.pk).get_status_display()
-                    )
+                    ).get_status_display()
                 ),
             )
         elif action == "rate":
-            _run(
+            run_step(
                 request,
                 lambda: (
                     services.request_rate(

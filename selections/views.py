@@ -14,27 +14,13 @@ from django.views.generic import TemplateView
 from accounts.choices import Role
 from accounts.models import User
 from core.exceptions import DomainError, NotPermitted
-from core.forms import add_errors, report_errors
+from core.forms import add_errors, run_step
 from enterprises.models import Industry, Region
 from enterprises.selectors import enterprise_of
 from selections import form_schema, selectors, services
 from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
 from selections.forms import ApplicationForm, CallForm
 from selections.models import ApplicationObjection, Review
-
-
-def _run(request, step) -> bool:
-    """Run one service call; show its message or its errors. True when it succeeded."""
-    try:
-        message = step()
-    except ValidationError as exc:
-        report_errors(request, exc)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, message)
-        return True
-    return False
 
 
 class CallListView(TemplateView):
@@ -128,7 +114,7 @@ class CallDetailView(TemplateView):
         call = selectors.call_get(request.user, pk)
         action = request.POST.get("action")
         if action == "announce":
-            _run(
+            run_step(
                 request, lambda: services.call_announce(call=call, by=request.user, request=request) and _("Announced.")
             )
             return redirect("selections:call_detail", pk=pk)
@@ -229,7 +215,7 @@ class ApplicationView(LoginRequiredMixin, TemplateView):
                     messages.success(request, _("Draft saved."))
                     return redirect("selections:application_detail", pk=pk)
             return self.render_to_response(self.get_context_data(pk=pk, form=form))
-        _run(request, lambda: getattr(self, f"_{action}")(request, application))
+        run_step(request, lambda: getattr(self, f"_{action}")(request, application))
         return redirect("selections:application_detail", pk=pk)
 
     def _attach(self, request, application) -> str:
@@ -336,7 +322,7 @@ class RecommendView(LoginRequiredMixin, TemplateView):
                 messages.error(request, error)
             return redirect("selections:recommend", pk=pk)
         ranked = [queue[application_pk] for application_pk in sorted(ranks, key=ranks.get)]
-        if _run(
+        if run_step(
             request,
             lambda: (
                 services.applications_recommend(
@@ -412,7 +398,7 @@ class NoticeView(TemplateView):
         if application is None:
             messages.error(request, _("This application is not in public notice; objections are closed."))
             return redirect("selections:notice")
-        _run(
+        run_step(
             request,
             lambda: (
                 services.objection_raise(

@@ -150,6 +150,7 @@ def test_the_public_registry_searches_and_downloads_with_formulas_neutralised(cl
         csv.reader(io.StringIO(client.get(reverse("labs:lab_download", args=["csv"])).content.decode("utf-8-sig")))
     )
     assert rows[1][3] == "'=HYPERLINK(1)"
+    assert client.get(reverse("labs:lab_download", args=["pdf"])).status_code == 404
     assert client.get(reverse("labs:lab_detail", args=[lab.pk])).status_code == 200
     api = client.get(reverse("api:lab-list")).json()["results"]
     assert api[0]["name_zh"] == "深圳电池安全实验室"
