@@ -11,18 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, pick_language
-
-
-class BrandType(models.TextChoices):
-    ENTERPRISE = "enterprise", _("Enterprise brand")
-    PRODUCT = "product", _("Product brand")
-    CLUSTER = "cluster", _("Regional cluster brand")
-
-
-class BrandCategory(models.TextChoices):
-    HISTORIC_CLASSIC = "historic_classic", _("Historic classic")
-    CONTEMPORARY_QUALITY = "contemporary_quality", _("Contemporary quality")
-    TRENDY_NEWCOMER = "trendy_newcomer", _("Trendy newcomer")
+from selections.choices import BrandCategory, BrandType
 
 
 class EntryStatus(models.TextChoices):

@@ -2,7 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from brands.models import BrandCategory, BrandEntry, BrandType, EntryStatus
+from brands.models import BrandEntry, EntryStatus
+from selections.choices import BrandCategory, BrandType
 
 
 def entry_list(

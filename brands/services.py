@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
-from brands.models import BrandCategory, BrandEntry, BrandList, BrandType, EntryStatus
+from brands.models import BrandEntry, BrandList, EntryStatus
 from core.exceptions import DomainError, NotPermitted
-from selections.choices import CallScope
+from selections.choices import BrandCategory, BrandType, CallScope
 from selections.models import Application
 
 

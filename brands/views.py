@@ -7,10 +7,11 @@ from django.views.generic import TemplateView
 
 from accounts.choices import Role
 from brands import selectors, services
-from brands.models import BrandCategory, BrandEntry, BrandList, BrandType, EntryStatus
+from brands.models import BrandEntry, BrandList, EntryStatus
 from core.exports import table_download
 from core.forms import run_step
 from enterprises.models import Region
+from selections.choices import BrandCategory, BrandType
 
 
 def _filters(params) -> dict:

@@ -320,8 +320,8 @@ SPECTACULAR_SETTINGS = {
         "CallKindEnum": "selections.choices.CallKind",
         "TierEnum": "pilots.choices.Tier",
         "CaseThemeEnum": "selections.choices.CaseTheme",
-        "BrandTypeEnum": "brands.models.BrandType",
-        "BrandCategoryEnum": "brands.models.BrandCategory",
+        "BrandTypeEnum": "selections.choices.BrandType",
+        "BrandCategoryEnum": "selections.choices.BrandCategory",
         "EntryStatusEnum": "brands.models.EntryStatus",
     },
 }

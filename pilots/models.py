@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.models import BilingualNameMixin, TimeStampedModel
-from pilots.choices import ConstructionMode, KeyField, RequestStatus, Service, Tier
+from pilots.choices import RequestStatus, Tier
+from selections.choices import ConstructionMode, KeyField, Service
 
 
 class Platform(BilingualNameMixin, TimeStampedModel):

@@ -3,8 +3,9 @@
 from django.db.models import Avg, Count, Q, QuerySet
 
 from accounts.scoping import scope
-from pilots.choices import KeyField, Service, Tier
+from pilots.choices import Tier
 from pilots.models import Platform, ServiceRequest
+from selections.choices import KeyField, Service
 
 
 def platform_list(

@@ -17,8 +17,9 @@ from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
 from enterprises.choices import VerificationStatus
 from enterprises.models import Enterprise
-from pilots.choices import NEXT_TIER, ConstructionMode, KeyField, RequestStatus, Service, Tier
+from pilots.choices import NEXT_TIER, RequestStatus, Tier
 from pilots.models import Platform, ServiceRequest, ServiceYear, TierChange
+from selections.choices import ConstructionMode, KeyField, Service
 from selections.models import Application
 
 REQUEST_TEXT_MAX = 5000

@@ -19,8 +19,9 @@ from core.forms import run_step
 from enterprises.models import Region
 from enterprises.selectors import enterprise_of
 from pilots import selectors, services
-from pilots.choices import NEXT_TIER, KeyField, Service, Tier
+from pilots.choices import NEXT_TIER, Tier
 from pilots.models import Platform, ServiceRequest
+from selections.choices import KeyField, Service
 
 
 def _filters(params) -> dict:

@@ -57,3 +57,47 @@ class CaseTheme(models.TextChoices):
     DIGITAL_QUALITY = "digital_quality", _("Digital quality management")
     BRAND_CREATION = "brand_creation", _("Brand creation")
     PILOT = "pilot", _("Pilot-scale verification")
+
+
+# The vocabularies of the kinds' application forms, which the registries keep too (selections.kinds renders them
+# in both languages for a call's form).
+
+
+class KeyField(models.TextChoices):
+    RAW_MATERIALS = "raw_materials", _("Raw materials")
+    EQUIPMENT = "equipment", _("Equipment manufacturing")
+    CONSUMER_GOODS = "consumer_goods", _("Consumer goods")
+    ELECTRONICS = "electronics", _("Electronics and information")
+    NEW_ENERGY = "new_energy", _("New energy")
+    BIOMEDICINE = "biomedicine", _("Biomedicine")
+
+
+class ConstructionMode(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Built by an enterprise")
+    ALLIANCE = "alliance", _("Industry, university and research together")
+    CLUSTER = "cluster", _("Built by a park or cluster")
+    INSTITUTE = "institute", _("Built by a research institute")
+    PUBLIC_SERVICE = "public_service", _("Built by a public service body")
+    GOVERNMENT_GUIDED = "government_guided", _("Government-guided, market-run")
+
+
+class Service(models.TextChoices):
+    """The validation services a platform offers (and an enterprise asks for)."""
+
+    DESIGN = "design", _("Design validation")
+    PERFORMANCE = "performance", _("Function and performance validation")
+    PROCESS = "process", _("Process validation")
+    ADAPTATION = "adaptation", _("Adaptation validation")
+    PRODUCTION = "production", _("Production validation")
+
+
+class BrandType(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Enterprise brand")
+    PRODUCT = "product", _("Product brand")
+    CLUSTER = "cluster", _("Regional cluster brand")
+
+
+class BrandCategory(models.TextChoices):
+    HISTORIC_CLASSIC = "historic_classic", _("Historic classic")
+    CONTEMPORARY_QUALITY = "contemporary_quality", _("Contemporary quality")
+    TRENDY_NEWCOMER = "trendy_newcomer", _("Trendy newcomer")

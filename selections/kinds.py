@@ -1,7 +1,21 @@
 """What each kind of call asks by default: its application form and review criteria (the organiser may change
-both before announcing the call). Bilingual, as data."""
+both before announcing the call). Bilingual, as data. A choice field names its vocabulary (a ``TextChoices`` of
+``selections.choices``, which the registries use too); ``default_form`` writes its options out in both languages."""
 
-from selections.choices import CallKind, FieldType
+import copy
+
+from django.utils import translation
+
+from selections.choices import (
+    BrandCategory,
+    BrandType,
+    CallKind,
+    CaseTheme,
+    ConstructionMode,
+    FieldType,
+    KeyField,
+    Service,
+)
 
 
 def _field(key, zh, en, kind=FieldType.TEXT, *, required=True, **extra) -> dict:
@@ -17,54 +31,12 @@ COMMON_FORM = [
     _field("contact_name", "联系人", "Contact person"),
     _field("contact_phone", "联系电话", "Contact telephone", max_length=30),
 ]
-KEY_FIELDS = [
-    {"value": value, "label_zh": zh, "label_en": en}
-    for value, zh, en in (
-        ("raw_materials", "原材料", "Raw materials"),
-        ("equipment", "装备制造", "Equipment manufacturing"),
-        ("consumer_goods", "消费品", "Consumer goods"),
-        ("electronics", "电子信息", "Electronics and information"),
-        ("new_energy", "新能源", "New energy"),
-        ("biomedicine", "生物医药", "Biomedicine"),
-    )
-]
-SERVICES = [
-    {"value": value, "label_zh": zh, "label_en": en}
-    for value, zh, en in (
-        ("design", "设计验证", "Design validation"),
-        ("performance", "功能与性能验证", "Function and performance validation"),
-        ("process", "工艺验证", "Process validation"),
-        ("adaptation", "适配验证", "Adaptation validation"),
-        ("production", "生产验证", "Production validation"),
-    )
-]
-MODES = [
-    {"value": value, "label_zh": zh, "label_en": en}
-    for value, zh, en in (
-        ("enterprise", "企业自建", "Built by an enterprise"),
-        ("alliance", "产学研联合共建", "Industry, university and research together"),
-        ("cluster", "园区或集群共建", "Built by a park or cluster"),
-        ("institute", "科研院所建设", "Built by a research institute"),
-        ("public_service", "公共服务机构建设", "Built by a public service body"),
-        ("government_guided", "政府引导、市场化运营", "Government-guided, market-run"),
-    )
-]
-THEMES = [
-    {"value": value, "label_zh": zh, "label_en": en}
-    for value, zh, en in (
-        ("quality_improvement", "质量提升", "Quality improvement"),
-        ("reliability", "可靠性", "Reliability"),
-        ("digital_quality", "数字化质量管理", "Digital quality management"),
-        ("brand_creation", "品牌创建", "Brand creation"),
-        ("pilot", "中试验证", "Pilot-scale verification"),
-    )
-]
 FORMS = {
     CallKind.PILOT_PLATFORM: [
-        _field("key_field", "重点领域", "Key field", FieldType.CHOICE, choices=KEY_FIELDS),
+        _field("key_field", "重点领域", "Key field", FieldType.CHOICE, choices=KeyField),
         _field("industry_direction", "产业方向", "Industry direction"),
-        _field("services", "可提供的验证服务", "Validation services offered", FieldType.MULTI_CHOICE, choices=SERVICES),
-        _field("construction_mode", "建设模式", "Construction mode", FieldType.CHOICE, choices=MODES),
+        _field("services", "可提供的验证服务", "Validation services offered", FieldType.MULTI_CHOICE, choices=Service),
+        _field("construction_mode", "建设模式", "Construction mode", FieldType.CHOICE, choices=ConstructionMode),
         _field("equipment", "主要中试设备", "Main pilot equipment", FieldType.LONG_TEXT),
         _field("capacity", "中试能力", "Pilot capacity", FieldType.LONG_TEXT),
         _field(
@@ -93,11 +65,7 @@ FORMS = {
             "品牌类型",
             "Brand type",
             FieldType.CHOICE,
-            choices=[
-                {"value": "enterprise", "label_zh": "企业品牌", "label_en": "Enterprise brand"},
-                {"value": "product", "label_zh": "产品品牌", "label_en": "Product brand"},
-                {"value": "cluster", "label_zh": "区域产业集群品牌", "label_en": "Regional cluster brand"},
-            ],
+            choices=BrandType,
         ),
         _field(
             "category",
@@ -105,17 +73,13 @@ FORMS = {
             "Sub-category",
             FieldType.CHOICE,
             required=False,
-            choices=[
-                {"value": "historic_classic", "label_zh": "历史经典", "label_en": "Historic classic"},
-                {"value": "contemporary_quality", "label_zh": "时代优品", "label_en": "Contemporary quality"},
-                {"value": "trendy_newcomer", "label_zh": "潮流新锐", "label_en": "Trendy newcomer"},
-            ],
+            choices=BrandCategory,
         ),
         _field("field", "所属领域", "Field"),
         _field("founded", "创立时间", "Founded", FieldType.DATE),
     ],
     CallKind.TYPICAL_CASE: [
-        _field("theme", "案例主题", "Theme", FieldType.CHOICE, choices=THEMES),
+        _field("theme", "案例主题", "Theme", FieldType.CHOICE, choices=CaseTheme),
         _field("methods", "方法与做法", "Methods used", FieldType.LONG_TEXT),
         _field("results", "实施成效（量化）", "Measured results", FieldType.LONG_TEXT),
     ],
@@ -130,5 +94,21 @@ CRITERIA = {
 }
 
 
+def _options(vocabulary) -> list[dict]:
+    """A vocabulary's options with their labels in Chinese and in English, as a call's form stores them."""
+    options = []
+    for value, label in vocabulary.choices:
+        with translation.override("zh-hans"):
+            zh = str(label)
+        with translation.override("en"):
+            en = str(label)
+        options.append({"value": value, "label_zh": zh, "label_en": en})
+    return options
+
+
 def default_form(kind: str) -> list[dict]:
-    return [*COMMON_FORM, *FORMS.get(kind, [])]
+    fields = copy.deepcopy([*COMMON_FORM, *FORMS.get(kind, [])])
+    for field in fields:
+        if isinstance(field.get("choices"), type):
+            field["choices"] = _options(field["choices"])
+    return fields
