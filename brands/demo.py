@@ -11,9 +11,8 @@ from brands import services as brand_services
 from brands.models import BrandEntry, BrandList
 from enterprises.choices import VerificationStatus
 from enterprises.models import Enterprise
-from selections import services
-from selections.choices import CallKind, CallScope
-from selections.demo import apply, experts_of_demo, member, run_to_list
+from selections.choices import CallKind
+from selections.demo import announced_call, apply, experts_of_demo, member, run_to_list
 
 CATEGORIES = ["historic_classic", "contemporary_quality", "trendy_newcomer"]
 
@@ -27,11 +26,9 @@ def seed_brands(*, rng: random.Random, enterprises: list[Enterprise], password: 
     owners = [e for e in verified if not e.region_id.startswith("4403")][-7:-3] + [
         e for e in verified if e.region_id.startswith("4403")
     ][-2:-1]
-    call = services.call_create(
-        by=miit,
+    call = announced_call(
         kind=CallKind.BRAND,
         year=year,
-        scope=CallScope.NATIONAL,
         title_zh=f"{year}年“中国制造”品牌名单（演示）",
         title_en=f'"Made in China" brands {year} (demo)',
         description_zh="演示数据。",
@@ -39,9 +36,7 @@ def seed_brands(*, rng: random.Random, enterprises: list[Enterprise], password: 
         opens_on=date(year, 8, 1),
         closes_on=date(year, 9, 15),
         recommend_by=date(year, 10, 15),
-        default_quota=3,
     )
-    call = services.call_announce(call=call, by=miit)
     submitted = []
     for number, owner in enumerate(owners):
         brand = f"{owner.name_zh[2:4]}牌"

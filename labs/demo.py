@@ -13,9 +13,8 @@ from enterprises.models import Enterprise
 from evaluations.working_days import add_years
 from labs.models import Lab, LabAnnualReport, LabEvent, LabEventKind
 from labs.services import REASSESSMENT_YEARS
-from selections import services
-from selections.choices import CallKind, CallScope
-from selections.demo import apply, experts_of_demo, member, run_to_list
+from selections.choices import CallKind
+from selections.demo import announced_call, apply, experts_of_demo, member, run_to_list
 
 FIELDS = [
     "锂离子电池 Lithium-ion batteries",
@@ -28,20 +27,15 @@ FIELDS = [
 def seed_labs(*, rng: random.Random, enterprises: list[Enterprise], password: str) -> dict:
     if Lab.objects.exists():
         return {"labs": Lab.objects.count()}
-    from accounts.models import User
-
-    miit = User.objects.get(username="miit")
     today = timezone.localdate()
     year = today.year - REASSESSMENT_YEARS
     verified = [e for e in enterprises if e.status == VerificationStatus.VERIFIED and e.region_id.startswith("44")]
     hosts = [e for e in verified if not e.region_id.startswith("4403")][-4:] + [
         e for e in verified if e.region_id.startswith("4403")
     ][-1:]
-    call = services.call_create(
-        by=miit,
+    call = announced_call(
         kind=CallKind.LAB,
         year=year,
-        scope=CallScope.NATIONAL,
         title_zh=f"{year}年质量控制和技术评价实验室遴选（演示）",
         title_en=f"Quality-control and technical-evaluation laboratories {year} (demo)",
         description_zh="演示数据。",
@@ -49,9 +43,7 @@ def seed_labs(*, rng: random.Random, enterprises: list[Enterprise], password: st
         opens_on=date(year, 2, 1),
         closes_on=date(year, 3, 31),
         recommend_by=date(year, 4, 30),
-        default_quota=3,
     )
-    call = services.call_announce(call=call, by=miit)
     submitted = []
     for number, host in enumerate(hosts):
         data = {

@@ -70,6 +70,37 @@ def member(enterprise: Enterprise, *, password: str) -> User:
     return user
 
 
+def announced_call(
+    *,
+    kind: str,
+    year: int,
+    title_zh: str,
+    title_en: str,
+    opens_on: date,
+    closes_on: date,
+    recommend_by: date,
+    description_zh: str = "演示数据。",
+    description_en: str = "Demo data.",
+) -> Call:
+    """A national demo call by MIIT (three recommendations per authority), announced."""
+    miit = User.objects.get(username="miit")
+    call = services.call_create(
+        by=miit,
+        kind=kind,
+        year=year,
+        scope=CallScope.NATIONAL,
+        title_zh=title_zh,
+        title_en=title_en,
+        description_zh=description_zh,
+        description_en=description_en,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        recommend_by=recommend_by,
+        default_quota=3,
+    )
+    return services.call_announce(call=call, by=miit)
+
+
 def apply(call: Call, enterprise: Enterprise, *, title: str, data: dict, by: User, on: date) -> Application:
     """Save and submit an application on ``on`` through the services."""
     application = services.application_save(call=call, enterprise=enterprise, title=title, data=data, by=by, today=on)
@@ -127,11 +158,9 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
 
     # Last year's call, run to the end.
     year = today.year - 1
-    past = services.call_create(
-        by=miit,
+    past = announced_call(
         kind=CallKind.PILOT_PLATFORM,
         year=year,
-        scope=CallScope.NATIONAL,
         title_zh=f"{year}年中试平台遴选（演示）",
         title_en=f"Pilot-scale platform selection {year} (demo)",
         description_zh="演示数据：面向重点领域遴选中试平台。",
@@ -139,9 +168,7 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
         opens_on=date(year, 3, 1),
         closes_on=date(year, 4, 30),
         recommend_by=date(year, 5, 31),
-        default_quota=3,
     )
-    past = services.call_announce(call=past, by=miit)
     submitted = [
         _apply(past, e, rng, by=member(e, password=password), on=date(year, 4, 10))
         for e in guangdong[:4] + shenzhen[:1]
@@ -149,11 +176,9 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
     run_to_list(past, submitted, rng=rng, experts=experts)
 
     # Last year's typical cases, run to the end: the published ones fill the case library.
-    cases = services.call_create(
-        by=miit,
+    cases = announced_call(
         kind=CallKind.TYPICAL_CASE,
         year=year,
-        scope=CallScope.NATIONAL,
         title_zh=f"{year}年质量提升典型案例（演示）",
         title_en=f"Typical quality cases {year} (demo)",
         description_zh="演示数据。",
@@ -161,9 +186,7 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
         opens_on=date(year, 6, 1),
         closes_on=date(year, 7, 31),
         recommend_by=date(year, 8, 31),
-        default_quota=3,
     )
-    cases = services.call_announce(call=cases, by=miit)
     themes = ["quality_improvement", "reliability", "digital_quality", "brand_creation"]
     submitted = [
         apply(
@@ -187,11 +210,9 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
     run_to_list(cases, submitted, rng=rng, experts=experts)
 
     # This year's call, open now.
-    current = services.call_create(
-        by=miit,
+    current = announced_call(
         kind=CallKind.PILOT_PLATFORM,
         year=today.year,
-        scope=CallScope.NATIONAL,
         title_zh=f"{today.year}年中试平台遴选（演示）",
         title_en=f"Pilot-scale platform selection {today.year} (demo)",
         description_zh="演示数据：申报开放中，欢迎企业申报。",
@@ -199,9 +220,7 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
         opens_on=today - 30 * DAY,
         closes_on=today + 20 * DAY,
         recommend_by=today + 40 * DAY,
-        default_quota=3,
     )
-    current = services.call_announce(call=current, by=miit)
     for enterprise in guangdong[4:5] + guangdong[:1]:
         _apply(current, enterprise, rng, by=member(enterprise, password=password), on=today)
     if len(shenzhen) > 1:

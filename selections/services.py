@@ -27,12 +27,7 @@ from enterprises.models import Authority, Enterprise
 from evaluations import coi, file_types
 from evaluations.choices import ObjectionStatus
 from evaluations.services.institutions import declared_ties
-from evaluations.services.publication import (
-    OBJECTION_TEXT_MAX,
-    OBJECTION_TEXT_MIN,
-    notice_end,
-    objection_rate_check,
-)
+from evaluations.services.publication import notice_end, objection_check
 from selections import form_schema, panel, workflow
 from selections.choices import ApplicationStatus, CallScope
 from selections.kinds import CRITERIA, default_form
@@ -650,20 +645,7 @@ def objection_raise(
     objection = ApplicationObjection(
         application=application, name=name.strip(), contact=contact.strip(), text=text.strip()
     )
-    errors: dict[str, list[str]] = {}
-    try:
-        objection.full_clean()
-    except ValidationError as exc:
-        errors = exc.message_dict
-    if "text" not in errors and not OBJECTION_TEXT_MIN <= len(objection.text) <= OBJECTION_TEXT_MAX:
-        errors["text"] = [
-            _("Describe the objection in {low} to {high} characters.").format(
-                low=OBJECTION_TEXT_MIN, high=OBJECTION_TEXT_MAX
-            )
-        ]
-    if errors:
-        raise ValidationError(errors)
-    objection_rate_check(request)
+    objection_check(objection, request=request)
     objection.save()
     audit_record(
         action=AuditAction.CREATE, request=request, target=objection, username="public", details={"objection": True}

@@ -87,7 +87,7 @@ def _client_key(request: HttpRequest | None) -> str:
     return (request.META.get("REMOTE_ADDR") or "unknown") if request is not None else "unknown"
 
 
-def objection_rate_check(request: HttpRequest | None) -> None:
+def _check_objection_rate(request: HttpRequest | None) -> None:
     """At most OBJECTION_RATE_PER_HOUR objections per visitor address and hour (the form is open to anyone)."""
     key = f"objection-rate:{_client_key(request)}"
     cache.add(key, 0, timeout=3600)
@@ -97,15 +97,10 @@ def objection_rate_check(request: HttpRequest | None) -> None:
         )
 
 
-@transaction.atomic
-def objection_raise(
-    *, evaluation: Evaluation, name: str, contact: str, text: str, request: HttpRequest | None = None
-) -> Objection:
-    """Anyone, anonymous visitors included, may object to a result while its public notice runs."""
-    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
-    if not notice_is_open(evaluation):
-        raise EvaluationError(_("This result is not in public notice; objections are closed."), code="notice_closed")
-    objection = Objection(evaluation=evaluation, name=name.strip(), contact=contact.strip(), text=text.strip())
+def objection_check(objection, *, request: HttpRequest | None) -> None:
+    """Before an objection (to a result or to an application) is stored: every field valid, the text of a sensible
+    length, and the visitor within the hourly rate; otherwise a ValidationError naming the fields, or the rate
+    error."""
     errors: dict[str, list[str]] = {}
     try:
         objection.full_clean()
@@ -119,7 +114,19 @@ def objection_raise(
         ]
     if errors:
         raise ValidationError(errors)
-    objection_rate_check(request)
+    _check_objection_rate(request)
+
+
+@transaction.atomic
+def objection_raise(
+    *, evaluation: Evaluation, name: str, contact: str, text: str, request: HttpRequest | None = None
+) -> Objection:
+    """Anyone, anonymous visitors included, may object to a result while its public notice runs."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not notice_is_open(evaluation):
+        raise EvaluationError(_("This result is not in public notice; objections are closed."), code="notice_closed")
+    objection = Objection(evaluation=evaluation, name=name.strip(), contact=contact.strip(), text=text.strip())
+    objection_check(objection, request=request)
     objection.save()
     audit_record(
         action=AuditAction.CREATE, request=request, target=objection, username="public", details={"objection": True}
