@@ -1,7 +1,9 @@
 """Upload checks: a file's type comes from its content, not its name, and must agree with its name."""
 
+import hashlib
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 
 from django.core.exceptions import ValidationError
@@ -108,3 +110,23 @@ def check_upload(upload: UploadedFile, *, max_bytes: int) -> str:
             }
         )
     return content_type
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """What an accepted upload is: its safe name, type by content, size and SHA-256 (the fields files keep)."""
+
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def accept_upload(upload: UploadedFile, *, max_bytes: int) -> Accepted:
+    """Check an upload (``check_upload``) and hash it; the file is left at its start, ready to be stored."""
+    content_type = check_upload(upload, max_bytes=max_bytes)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Accepted(safe_name(upload.name), content_type, upload.size, digest.hexdigest())

@@ -291,14 +291,14 @@ def attachment_path(instance: "ApplicationAttachment", filename: str) -> str:
     return f"applications/{instance.application_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
-class ApplicationAttachment(models.Model):
-    """A file supporting an application (type checked by content); served only through a scoped view."""
+def call_attachment_path(instance: "CallAttachment", filename: str) -> str:
+    return f"calls/{instance.call_id}/{instance.sha256[:2]}/{instance.sha256}"
 
-    scope_path = "application__enterprise__"
-    application_path = "application__"
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+class StoredFile(models.Model):
+    """A file checked by content (``evaluations.file_types.accept_upload``), stored under its SHA-256 and served
+    only through a view that checks who may read it."""
+
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
@@ -307,9 +307,34 @@ class ApplicationAttachment(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationAttachment(StoredFile):
+    """A file supporting an application; served only to the application's participants."""
+
+    scope_path = "application__enterprise__"
+    application_path = "application__"
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+
+    class Meta:
         verbose_name = _("application attachment")
         verbose_name_plural = _("application attachments")
         ordering = ["application", "uploaded_at", "pk"]
 
-    def __str__(self) -> str:
-        return self.original_name
+
+class CallAttachment(StoredFile):
+    """A document of a call (the notice, guidelines, a form template): public once the call is announced."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=call_attachment_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("call document")
+        verbose_name_plural = _("call documents")
+        ordering = ["call", "uploaded_at", "pk"]

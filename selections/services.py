@@ -5,7 +5,6 @@ rules broken raise ``SelectionError`` (a ``DomainError``), bad data Django's ``V
 field it is about, a role that may not act ``NotPermitted``.
 """
 
-import hashlib
 from datetime import date
 from decimal import Decimal
 
@@ -37,6 +36,7 @@ from selections.models import (
     ApplicationChange,
     ApplicationObjection,
     Call,
+    CallAttachment,
     Criterion,
     Quota,
     Review,
@@ -136,28 +136,111 @@ def call_create(
     if problems := form_schema.definition_problems(call.form):
         errors["form"] = problems
     rows = [dict(row) for row in (CRITERIA[kind] if criteria is None else criteria)]
-    try:
-        shapes = [panel.Criterion(r["code"], float(Decimal(str(r["weight"]))), float(r["max_score"])) for r in rows]
-    except (KeyError, ValueError, ArithmeticError):
-        shapes = []
-    if problems := panel.criteria_problems(shapes):
-        errors["criteria"] = [_("The review criteria are not valid: {problems}.").format(problems=", ".join(problems))]
+    if problems := _criteria_problems(rows):
+        errors["criteria"] = problems
     if errors:
         raise ValidationError(errors)
     call.save()
+    _criteria_save(call, rows)
+    audit_record(action=AuditAction.CREATE, actor=by, request=request, target=call, details={"kind": kind})
+    return call
+
+
+CRITERIA_PROBLEMS = {
+    "no criteria": gettext_lazy("Give at least one review criterion."),
+    "duplicate codes": gettext_lazy("Each criterion needs its own code."),
+    "a weight is not positive": gettext_lazy("Every weight must be above 0."),
+    "a highest score is not positive": gettext_lazy("Every highest score must be above 0."),
+    "weights do not sum to 1": gettext_lazy("The weights must add up to 1."),
+}
+
+
+def _criteria_problems(rows: list[dict]) -> list[str]:
+    """What is wrong with review criteria given as rows (code, name_zh, name_en, weight, max_score)."""
+    problems = []
+    if any(not str(row.get("name_zh", "")).strip() or not str(row.get("name_en", "")).strip() for row in rows):
+        problems.append(_("Name every criterion in Chinese and in English."))
+    try:
+        shapes = [panel.Criterion(r["code"], float(Decimal(str(r["weight"]))), float(r["max_score"])) for r in rows]
+    except (KeyError, ValueError, ArithmeticError):
+        return [*problems, _("Every criterion needs a code, a weight and a highest score.")]
+    return problems + [str(CRITERIA_PROBLEMS[problem]) for problem in panel.criteria_problems(shapes)]
+
+
+def _criteria_save(call: Call, rows: list[dict]) -> None:
     Criterion.objects.bulk_create(
         Criterion(
             call=call,
             code=row["code"],
-            name_zh=row["name_zh"],
-            name_en=row["name_en"],
+            name_zh=str(row["name_zh"]).strip(),
+            name_en=str(row["name_en"]).strip(),
             weight=Decimal(str(row["weight"])),
             max_score=int(row["max_score"]),
             order=position,
         )
         for position, row in enumerate(rows)
     )
-    audit_record(action=AuditAction.CREATE, actor=by, request=request, target=call, details={"kind": kind})
+
+
+def locked_fields(kind: str) -> dict[str, dict]:
+    """The fields of a kind's default form, by key: its registry reads them, so an organiser may reword their
+    labels but not remove them or change their type, whether they are required, or their options."""
+    return {field["key"]: field for field in default_form(kind)}
+
+
+def _locked_shape(field: dict) -> tuple:
+    """What of a registry's field may not change: its type, whether it is required, its option values."""
+    return field.get("type"), bool(field.get("required")), [choice.get("value") for choice in field.get("choices", [])]
+
+
+@transaction.atomic
+def call_configure(
+    *, call: Call, form: list[dict], criteria: list[dict], by: User, request: HttpRequest | None = None
+) -> Call:
+    """Change a call's application form and review criteria before it is announced (applicants and experts see
+    one version only). Every problem is reported at once; nothing is saved unless all is well."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if not is_organiser(by, call):
+        raise NotPermitted(_("Only the call's organiser changes its form and criteria."))
+    if call.announced_at is not None:
+        raise SelectionError(_("The call is announced: its form and criteria can no longer change."), code="announced")
+    errors: dict[str, list[str]] = {}
+    problems = form_schema.definition_problems(form)
+    given = {field.get("key"): field for field in form if isinstance(field, dict)}
+    for key, field in locked_fields(call.kind).items():
+        mine = given.get(key)
+        if mine is None:
+            message = _("{label}: the registry reads this field; it cannot be removed.")
+            problems.append(message.format(label=form_schema.label(field)))
+        elif _locked_shape(mine) != _locked_shape(field):
+            problems.append(
+                _("{label}: the registry reads this field; its type, options and whether it is required stay.").format(
+                    label=form_schema.label(field)
+                )
+            )
+    if problems:
+        errors["form"] = problems
+    rows = [dict(row) for row in criteria]
+    if problems := _criteria_problems(rows):
+        errors["criteria"] = problems
+    if errors:
+        raise ValidationError(errors)
+    before_form = [field["key"] for field in call.form]
+    before_criteria = [[code, str(weight)] for code, weight in call.criteria.values_list("code", "weight")]
+    call.form = form
+    call.save(update_fields=["form", "updated_at"])
+    call.criteria.all().delete()
+    _criteria_save(call, rows)
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        target=call,
+        details={
+            "form": {"old": before_form, "new": [field["key"] for field in form]},
+            "criteria": {"old": before_criteria, "new": [[row["code"], str(row["weight"])] for row in rows]},
+        },
+    )
     return call
 
 
@@ -173,6 +256,52 @@ def call_announce(*, call: Call, by: User, request: HttpRequest | None = None) -
     call.save(update_fields=["announced_at", "updated_at"])
     audit_record(action=AuditAction.STATE_CHANGE, actor=by, request=request, target=call, details={"to": "announced"})
     return call
+
+
+@transaction.atomic
+def call_attachment_add(
+    *, call: Call, upload: UploadedFile, by: User, request: HttpRequest | None = None
+) -> CallAttachment:
+    """Attach a document to a call (the notice, guidelines, a form template): type checked by content, size
+    limited; the organiser may add one after the announcement too (a supplementary notice)."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if not is_organiser(by, call):
+        raise NotPermitted(_("Only the call's organiser attaches its documents."))
+    accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    attachment = CallAttachment(
+        call=call,
+        original_name=accepted.name,
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
+        uploaded_by=by,
+    )
+    attachment.file.save(attachment.original_name, upload, save=False)
+    attachment.save()
+    audit_record(
+        action=AuditAction.CREATE, actor=by, request=request, target=attachment, details={"sha256": attachment.sha256}
+    )
+    return attachment
+
+
+@transaction.atomic
+def call_attachment_remove(*, attachment: CallAttachment, by: User, request: HttpRequest | None = None) -> None:
+    """Take a document off a call that is not announced yet (an announced call's documents are a public record:
+    a correction is a new document)."""
+    call = Call.objects.select_for_update().get(pk=attachment.call_id)
+    if not is_organiser(by, call):
+        raise NotPermitted(_("Only the call's organiser attaches its documents."))
+    if call.announced_at is not None:
+        raise SelectionError(
+            _("The call is announced: its documents stay as published; attach a correction instead."),
+            code="announced",
+        )
+    audit_record(
+        action=AuditAction.STATE_CHANGE, actor=by, request=request, target=attachment, details={"deleted": True}
+    )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
 
 
 def _require_open(call: Call, today: date) -> None:
@@ -319,17 +448,13 @@ def attachment_add(
     a refused file is not stored."""
     application = Application.objects.select_for_update().select_related("enterprise").get(pk=application.pk)
     _require_own_draft(application, by)
-    content_type = file_types.check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
     attachment = ApplicationAttachment(
         application=application,
-        original_name=file_types.safe_name(upload.name),
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        original_name=accepted.name,
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
         uploaded_by=by,
     )
     attachment.file.save(attachment.original_name, upload, save=False)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.CallListView.as_view(), name="call_list"),
     path("new/", views.CallCreateView.as_view(), name="call_create"),
     path("<int:pk>/", views.CallDetailView.as_view(), name="call_detail"),
+    path("<int:pk>/files/<int:attachment_pk>/", views.CallAttachmentDownloadView.as_view(), name="call_attachment"),
+    path("<int:pk>/edit/", views.CallEditView.as_view(), name="call_edit"),
     path("<int:pk>/recommend/", views.RecommendView.as_view(), name="recommend"),
     path("applications/<int:pk>/", views.ApplicationView.as_view(), name="application_detail"),
     path(

@@ -19,7 +19,7 @@ from enterprises.models import Industry, Region
 from enterprises.selectors import enterprise_of
 from selections import form_schema, selectors, services
 from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
-from selections.forms import ApplicationForm, CallForm
+from selections.forms import ApplicationForm, CallForm, CriterionFormSet, FieldFormSet, choices_text
 from selections.models import ApplicationObjection, Review
 
 
@@ -84,6 +84,78 @@ class CallCreateView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
+def _kept(formset) -> list:
+    """The filled rows of a valid formset that are not marked for deletion (empty extra rows are left out)."""
+    return [form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+class CallEditView(LoginRequiredMixin, TemplateView):
+    """The organiser changes a call's application form and review criteria until it is announced. The fields
+    the registry reads keep their type and options (only their labels change); every other question can be
+    changed, removed or added, and the criteria replaced (their weights adding up to 1)."""
+
+    template_name = "selections/call_edit.html"
+    LOCKED = ("key", "type", "required", "choices", "DELETE")
+
+    def _call(self, pk):
+        call = selectors.call_get(self.request.user, pk)
+        if not services.is_organiser(self.request.user, call):
+            raise NotPermitted(_("Only the call's organiser changes its form and criteria."))
+        return call
+
+    def _formsets(self, call, data=None):
+        fields = FieldFormSet(
+            data,
+            prefix="fields",
+            initial=[
+                {**field, "choices": choices_text(field), "order": (position + 1) * 10}
+                for position, field in enumerate(call.form)
+            ],
+        )
+        criteria = CriterionFormSet(
+            data,
+            prefix="criteria",
+            initial=list(call.criteria.values("code", "name_zh", "name_en", "weight", "max_score")),
+        )
+        locked = services.locked_fields(call.kind)
+        for form in fields.forms:
+            if form.initial.get("key") in locked:
+                for name in self.LOCKED:
+                    form.fields[name].disabled = True
+                form.locked = True
+        return fields, criteria
+
+    def get(self, request, pk):
+        call = self._call(pk)
+        if call.announced_at is not None:
+            messages.error(request, _("The call is announced: its form and criteria can no longer change."))
+            return redirect("selections:call_detail", pk=pk)
+        fields, criteria = self._formsets(call)
+        return self.render_to_response(self.get_context_data(call=call, fields=fields, criteria=criteria))
+
+    def post(self, request, pk):
+        call = self._call(pk)
+        fields, criteria = self._formsets(call, request.POST)
+        problems = []
+        if fields.is_valid() and criteria.is_valid():
+            stored = {field["key"]: field for field in call.form}
+            kept = sorted(_kept(fields), key=lambda form: form.cleaned_data["order"])
+            definition = [form.definition(stored.get(form.initial.get("key"))) for form in kept]
+            rows = [form.cleaned_data for form in _kept(criteria)]
+            try:
+                services.call_configure(call=call, form=definition, criteria=rows, by=request.user, request=request)
+            except ValidationError as exc:
+                problems = exc.messages
+            except DomainError as exc:
+                problems = [exc.message]
+            else:
+                messages.success(request, _("The form and criteria are saved."))
+                return redirect("selections:call_detail", pk=pk)
+        return self.render_to_response(
+            self.get_context_data(call=call, fields=fields, criteria=criteria, problems=problems)
+        )
+
+
 class CallDetailView(TemplateView):
     """A call: what it asks, its dates and criteria, its published list; an enterprise member starts an
     application here; the organiser and the authorities see the applications they deal with."""
@@ -93,7 +165,12 @@ class CallDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         call = selectors.call_get(user, kwargs["pk"])
-        context = {"call": call, "criteria": call.criteria.all(), "published": selectors.published_of(call)}
+        context = {
+            "call": call,
+            "criteria": call.criteria.all(),
+            "documents": call.attachments.all(),
+            "published": selectors.published_of(call),
+        }
         if user.is_authenticated:
             own = selectors.own_application(user, call)
             context |= {
@@ -118,6 +195,9 @@ class CallDetailView(TemplateView):
                 request, lambda: services.call_announce(call=call, by=request.user, request=request) and _("Announced.")
             )
             return redirect("selections:call_detail", pk=pk)
+        if action in ("attach", "detach"):
+            run_step(request, lambda: getattr(self, f"_{action}")(request, call))
+            return redirect("selections:call_detail", pk=pk)
         enterprise = enterprise_of(request.user)
         form = ApplicationForm(request.POST, fields=call.form)
         if enterprise is None:
@@ -138,6 +218,18 @@ class CallDetailView(TemplateView):
                 messages.success(request, _("Saved as a draft. Submit it when every required answer is in."))
                 return redirect("selections:application_detail", pk=application.pk)
         return self.render_to_response(self.get_context_data(pk=pk, form=form))
+
+    def _attach(self, request, call) -> str:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ValidationError({"file": [_("Choose a file to attach.")]})
+        attachment = services.call_attachment_add(call=call, upload=upload, by=request.user, request=request)
+        return _("{name} is attached.").format(name=attachment.original_name)
+
+    def _detach(self, request, call) -> str:
+        attachment = get_object_or_404(call.attachments, pk=request.POST.get("attachment") or 0)
+        services.call_attachment_remove(attachment=attachment, by=request.user, request=request)
+        return _("{name} was removed.").format(name=attachment.original_name)
 
 
 class ApplicationView(LoginRequiredMixin, TemplateView):
@@ -451,6 +543,17 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
     def get(self, request, pk, attachment_pk):
         application = selectors.application_get(request.user, pk, request=request)
         item = get_object_or_404(application.attachments, pk=attachment_pk)
+        return FileResponse(
+            item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        )
+
+
+class CallAttachmentDownloadView(View):
+    """A call's document, for whoever may see the call (everyone once it is announced)."""
+
+    def get(self, request, pk, attachment_pk):
+        call = selectors.call_get(request.user, pk)
+        item = get_object_or_404(call.attachments, pk=attachment_pk)
         return FileResponse(
             item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
         )

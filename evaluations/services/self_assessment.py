@@ -1,6 +1,5 @@
 """The enterprise's self-assessment: start, answers, eligibility, evidence."""
 
-import hashlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -158,20 +157,16 @@ def evidence_upload(
     indicator = Indicator.objects.filter(model=evaluation.model, code=indicator_code).first()
     if indicator is None:
         raise ValidationError({"indicator": _("{code} is not an indicator of this model.").format(code=indicator_code)})
-    content_type = file_types.check_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    name = file_types.safe_name(upload.name)
+    accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    name = accepted.name
     version = Evidence.objects.filter(evaluation=evaluation, indicator=indicator, original_name=name).count() + 1
     evidence = Evidence(
         evaluation=evaluation,
         indicator=indicator,
         original_name=name,
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
         version=version,
         uploaded_by=by,
     )

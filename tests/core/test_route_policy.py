@@ -113,6 +113,8 @@ POLICY = {
     "selections:call_list": ({}, PUBLIC),
     "selections:call_create": ({}, LOGIN),
     "selections:call_detail": ({"pk": 1}, MISSING),
+    "selections:call_edit": ({"pk": 1}, LOGIN),
+    "selections:call_attachment": ({"pk": 1, "attachment_pk": 1}, MISSING),
     "selections:recommend": ({"pk": 1}, LOGIN),
     "selections:application_detail": ({"pk": 1}, LOGIN),
     "selections:attachment_download": ({"pk": 1, "attachment_pk": 1}, LOGIN),
