@@ -367,13 +367,14 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from brands.demo import seed_brands
 
     brands = seed_brands(rng=random.Random(f"{seed}-brands"), enterprises=others, password=DEMO_PASSWORD)
-    from pilots.demo import seed_pilots
+    from pilots.demo import seed_pilots, seed_scenarios
 
     pilots = seed_pilots(
         rng=random.Random(f"{seed}-pilots"),
         home_member=User.objects.get(username="enterprise_admin"),
         password=DEMO_PASSWORD,
     )
+    pilots |= seed_scenarios(rng=random.Random(f"{seed}-scenarios"), password=DEMO_PASSWORD)
     facts_rebuild()  # the demo self-assessments above are written directly, not through the workflow services
     indices_recompute()
     from indices.warning_services import warnings_raise

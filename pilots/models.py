@@ -116,3 +116,41 @@ class ServiceRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} -> {self.platform_id} · {self.get_service_display()}"
+
+
+class Scenario(TimeStampedModel):
+    """An excellent pilot-scale scenario: a published application of a pilot-scenario call (``pilots.registry``),
+    linked to the applicant's platform when it hosts one."""
+
+    scope_path = "enterprise__"
+    published_q = Q()  # the list is public
+
+    application = models.OneToOneField(
+        "selections.Application", on_delete=models.PROTECT, related_name="pilot_scenario"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.PROTECT, related_name="pilot_scenarios", verbose_name=_("enterprise")
+    )
+    platform = models.ForeignKey(
+        Platform,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scenarios",
+        verbose_name=_("pilot-scale platform"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    key_field = models.CharField(_("key field"), max_length=20, choices=KeyField.choices)
+    industry_direction = models.CharField(_("industry direction"), max_length=200, blank=True)
+    region = models.ForeignKey("enterprises.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    scenario = models.TextField(_("the scenario"))
+    results = models.TextField(_("measured results"))
+
+    class Meta:
+        verbose_name = _("pilot-scale scenario")
+        verbose_name_plural = _("pilot-scale scenarios")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title

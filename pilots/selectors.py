@@ -4,7 +4,7 @@ from django.db.models import Avg, Count, Q, QuerySet
 
 from accounts.scoping import scope
 from pilots.choices import Tier
-from pilots.models import Platform, ServiceRequest
+from pilots.models import Platform, Scenario, ServiceRequest
 from selections.choices import KeyField, Service
 
 
@@ -44,3 +44,22 @@ def _json_contains() -> bool:
 def requests_of(user) -> QuerySet:
     """Service requests ``user`` is a party to (sent by its enterprise, or to its enterprise's platforms)."""
     return scope(user, ServiceRequest.objects.select_related("platform", "enterprise"), published=False)
+
+
+def scenario_list(*, search: str = "", key_field: str = "", province: str = "", year: str = "") -> QuerySet:
+    """The public list of excellent pilot-scale scenarios, newest first."""
+    scenarios = Scenario.objects.select_related("enterprise", "region", "platform")
+    if search:
+        scenarios = scenarios.filter(
+            Q(title__icontains=search)
+            | Q(industry_direction__icontains=search)
+            | Q(scenario__icontains=search)
+            | Q(enterprise__name_zh__icontains=search)
+        )
+    if key_field in KeyField.values:
+        scenarios = scenarios.filter(key_field=key_field)
+    if province:
+        scenarios = scenarios.filter(region__code__startswith=province[:2])
+    if year.isdigit():
+        scenarios = scenarios.filter(year=int(year))
+    return scenarios.order_by("-year", "title")

@@ -18,7 +18,7 @@ from core.exceptions import DomainError, NotPermitted
 from enterprises.choices import VerificationStatus
 from enterprises.models import Enterprise
 from pilots.choices import NEXT_TIER, RequestStatus, Tier
-from pilots.models import Platform, ServiceRequest, ServiceYear, TierChange
+from pilots.models import Platform, Scenario, ServiceRequest, ServiceYear, TierChange
 from selections.choices import ConstructionMode, KeyField, Service
 from selections.models import Application
 
@@ -54,6 +54,28 @@ def platform_from_application(application: Application, *, today: date | None = 
         action=AuditAction.CREATE, target=platform, username="platform", details={"application": application.pk}
     )
     return platform
+
+
+def scenario_from_application(application: Application) -> Scenario:
+    """A published pilot-scenario application enters the scenario list, linked to the applicant's platform."""
+    data = application.data
+    enterprise = application.enterprise
+    scenario = Scenario.objects.create(
+        application=application,
+        enterprise=enterprise,
+        platform=Platform.objects.filter(host=enterprise).order_by("pk").first(),
+        title=application.title,
+        key_field=data.get("key_field") if data.get("key_field") in KeyField.values else KeyField.EQUIPMENT,
+        industry_direction=data.get("industry_direction", ""),
+        region_id=enterprise.region_id,
+        year=application.call.year,
+        scenario=data.get("scenario", ""),
+        results=data.get("results", ""),
+    )
+    audit_record(
+        action=AuditAction.CREATE, target=scenario, username="platform", details={"application": application.pk}
+    )
+    return scenario
 
 
 @transaction.atomic

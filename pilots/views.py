@@ -20,7 +20,7 @@ from enterprises.models import Region
 from enterprises.selectors import enterprise_of
 from pilots import selectors, services
 from pilots.choices import NEXT_TIER, Tier
-from pilots.models import Platform, ServiceRequest
+from pilots.models import Platform, Scenario, ServiceRequest
 from selections.choices import KeyField, Service
 
 
@@ -207,3 +207,66 @@ class RequestListView(LoginRequiredMixin, TemplateView):
                 ),
             )
         return redirect("pilots:request_list")
+
+
+def _scenario_filters(params) -> dict:
+    province, year = params.get("province", ""), params.get("year", "")
+    return {
+        "search": params.get("q", "").strip()[:100],
+        "key_field": params.get("field", ""),
+        "province": province if province.isdigit() else "",
+        "year": year if year.isdigit() else "",
+    }
+
+
+class ScenarioListView(TemplateView):
+    """Excellent pilot-scale scenarios, selected through calls: search, filters, downloads."""
+
+    template_name = "pilots/scenario_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = _scenario_filters(self.request.GET)
+        return super().get_context_data(
+            scenarios=selectors.scenario_list(**filters)[:500],
+            filters=filters,
+            fields=KeyField.choices,
+            years=sorted(set(Scenario.objects.values_list("year", flat=True)), reverse=True),
+            provinces=Region.objects.filter(level="province").order_by("code"),
+            **kwargs,
+        )
+
+
+class ScenarioDownloadView(View):
+    def get(self, request, kind: str):
+        headers = [
+            _("Scenario"),
+            _("Enterprise"),
+            _("Key field"),
+            _("Industry direction"),
+            _("City"),
+            _("Year"),
+            _("Pilot-scale platform"),
+            _("Measured results"),
+        ]
+        rows = (
+            [
+                s.title,
+                s.enterprise.name_zh,
+                s.get_key_field_display(),
+                s.industry_direction,
+                s.region.name,
+                s.year,
+                s.platform.name_zh if s.platform else "",
+                s.results,
+            ]
+            for s in selectors.scenario_list(**_scenario_filters(request.GET))
+        )
+        return table_download(kind, name="pilot-scenarios", sheet=_("Scenarios"), headers=headers, rows=rows)
+
+
+class ScenarioDetailView(TemplateView):
+    template_name = "pilots/scenario_detail.html"
+
+    def get_context_data(self, **kwargs):
+        scenario = get_object_or_404(selectors.scenario_list(), pk=kwargs["pk"])
+        return super().get_context_data(scenario=scenario, **kwargs)

@@ -55,6 +55,8 @@ FORMS = {
         _field("new_name_en", "拟更名（英文，如有）", "New name in English, if renamed", required=False),
     ],
     CallKind.PILOT_SCENARIO: [
+        _field("key_field", "重点领域", "Key field", FieldType.CHOICE, choices=KeyField),
+        _field("industry_direction", "产业方向", "Industry direction"),
         _field("scenario", "场景描述", "The scenario", FieldType.LONG_TEXT),
         _field("results", "应用成效", "Measured results", FieldType.LONG_TEXT),
     ],

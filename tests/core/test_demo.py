@@ -14,7 +14,7 @@ from evaluations.choices import CertificateStatus, EvaluationStatus
 from evaluations.models import Certificate, Evaluation
 from indices.models import ALL, EvaluationFact, IndexCell
 from labs.models import Lab
-from pilots.models import Platform, ServiceRequest
+from pilots.models import Platform, Scenario, ServiceRequest
 from selections.models import Application, Call, Case
 
 TODAY = datetime.datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -45,6 +45,7 @@ def test_same_seed_gives_the_same_enterprises():
     BrandEntry.objects.all().delete()
     BrandList.objects.all().delete()
     ServiceRequest.objects.all().delete()
+    Scenario.objects.all().delete()
     Platform.objects.all().delete()
     Lab.objects.all().delete()
     Case.objects.all().delete()
