@@ -267,3 +267,33 @@ def map_bytes(key: str, *, gzipped: bool = False) -> bytes:
 def build_all(*, force: bool = False) -> list[MapFile]:
     """Build every map not cached yet (all of them with ``force``)."""
     return [ensure_map(key, force=force) for key in map_keys()]
+
+
+# --- Points -----------------------------------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=64)
+def _province_points(province_code: str) -> dict[str, tuple[float, float]]:
+    """A point inside each unit of a province's city map (its representative point, never outside the unit),
+    read from the cached map."""
+    collection = json.loads(map_bytes(province_code))
+    points = {}
+    for feature in collection["features"]:
+        point = shape(feature["geometry"]).representative_point()
+        points[feature["id"]] = (round(point.x, 3), round(point.y, 3))
+    return points
+
+
+def city_points(codes) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each region code's city: a point inside its boundary on our maps, so a marker
+    sits where the map draws the city. A city without a boundary gets its province's point; unknown codes none."""
+    found = {}
+    for code in set(codes):
+        province = f"{code[:2]}0000"
+        if province not in province_codes():
+            continue
+        points = _province_points(province)
+        point = points.get(code) or points.get(province) or next(iter(points.values()), None)
+        if point is not None:
+            found[code] = point
+    return found

@@ -4,6 +4,7 @@ import hashlib
 import re
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
 
@@ -45,3 +46,12 @@ def province_cities_map(request: HttpRequest, code: str) -> HttpResponse:
     if code not in geo.province_codes():
         raise Http404("No such province.")
     return _geojson_response(request, code)
+
+
+def boundary_urls() -> dict[str, str]:
+    """The boundary maps' URLs for the map script; the city map's URL with a {code} slot."""
+    return {
+        "geo_provinces": reverse("geo_provinces"),
+        "geo_maritime": reverse("geo_maritime"),
+        "geo_province_cities": reverse("geo_province_cities", kwargs={"code": "000000"}).replace("000000", "{code}"),
+    }

@@ -22,17 +22,8 @@ from django.views.generic import TemplateView
 
 from core.exceptions import DomainError, NotPermitted
 from enterprises.choices import SizeClass
-from indices import api, dashboard_selectors, downloads, selectors, services
+from indices import api, dashboard_selectors, downloads, geo_views, selectors, services
 from indices.models import ALL, COUNTRY
-
-
-def _geo_urls() -> dict[str, str]:
-    """The boundary maps (indices.geo_urls, under /indices/geo/); the city map's URL with a {code} slot."""
-    return {
-        "geo_provinces": reverse("geo_provinces"),
-        "geo_maritime": reverse("geo_maritime"),
-        "geo_province_cities": reverse("geo_province_cities", kwargs={"code": "000000"}).replace("000000", "{code}"),
-    }
 
 
 def dashboard_state(params, *, years: list[int], context: dict, home: str) -> dict:
@@ -120,7 +111,7 @@ class _MapPage(TemplateView):
                 "trend": reverse("api:index_trend"),
                 "kpis": reverse("api:index_kpis"),
             },
-            "geo": _geo_urls(),
+            "geo": geo_views.boundary_urls(),
             "topojson": static("geo/"),
             "downloads": None
             if self.public

@@ -4,6 +4,7 @@ host reports each year there, MIIT revokes there."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -14,6 +15,7 @@ from core.exceptions import DomainError, NotPermitted
 from core.exports import table_download
 from core.forms import add_errors, run_step
 from enterprises.models import Region
+from indices.registry_map import Place, map_context
 from labs import selectors, services
 from labs.forms import AnnualReportForm, RevokeForm
 from labs.models import Lab, LabStatus
@@ -32,8 +34,13 @@ class LabListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = _filters(self.request.GET)
+        labs = list(selectors.lab_list(**filters)[:500])
+        places = (
+            Place(lab.region_id, lab.region.name, lab.name, reverse("labs:lab_detail", args=[lab.pk])) for lab in labs
+        )
         return super().get_context_data(
-            labs=selectors.lab_list(**filters)[:500],
+            labs=labs,
+            registry_map=map_context(places, title=_("Laboratories"), file_name="labs"),
             filters=filters,
             provinces=Region.objects.filter(level="province").order_by("code"),
             statuses=LabStatus.choices,

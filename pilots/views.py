@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -18,6 +19,7 @@ from core.exports import table_download
 from core.forms import run_step
 from enterprises.models import Region
 from enterprises.selectors import enterprise_of
+from indices.registry_map import Place, map_context
 from pilots import selectors, services
 from pilots.choices import NEXT_TIER, Tier
 from pilots.models import Platform, Scenario, ServiceRequest
@@ -40,8 +42,13 @@ class PlatformListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = _filters(self.request.GET)
+        platforms = list(selectors.platform_list(**filters)[:500])
+        places = (
+            Place(p.region_id, p.region.name, p.name, reverse("pilots:platform_detail", args=[p.pk])) for p in platforms
+        )
         return super().get_context_data(
-            platforms=selectors.platform_list(**filters)[:500],
+            platforms=platforms,
+            registry_map=map_context(places, title=_("Pilot-scale platforms"), file_name="pilot-platforms"),
             filters=filters,
             services=Service.choices,
             fields=KeyField.choices,
@@ -226,8 +233,14 @@ class ScenarioListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = _scenario_filters(self.request.GET)
+        scenarios = list(selectors.scenario_list(**filters)[:500])
+        places = (
+            Place(s.region_id, s.region.name, s.title, reverse("pilots:scenario_detail", args=[s.pk]))
+            for s in scenarios
+        )
         return super().get_context_data(
-            scenarios=selectors.scenario_list(**filters)[:500],
+            scenarios=scenarios,
+            registry_map=map_context(places, title=_("Pilot-scale scenarios"), file_name="pilot-scenarios"),
             filters=filters,
             fields=KeyField.choices,
             years=sorted(set(Scenario.objects.values_list("year", flat=True)), reverse=True),

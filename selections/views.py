@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +18,7 @@ from core.exceptions import DomainError, NotPermitted
 from core.forms import add_errors, run_step
 from enterprises.models import Industry, Region
 from enterprises.selectors import enterprise_of
+from indices.registry_map import Place, map_context
 from selections import form_schema, selectors, services
 from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
 from selections.forms import ApplicationForm, CallForm, CriterionFormSet, FieldFormSet, choices_text
@@ -519,8 +521,13 @@ class CaseListView(TemplateView):
             "industry": params.get("industry", "") if params.get("industry", "").isdigit() else "",
             "province": params.get("province", "") if params.get("province", "").isdigit() else "",
         }
+        cases = list(selectors.case_list(**filters)[:500])
+        places = (
+            Place(c.region_id, c.region.name, c.title, reverse("selections:case_detail", args=[c.pk])) for c in cases
+        )
         return super().get_context_data(
-            cases=selectors.case_list(**filters)[:500],
+            cases=cases,
+            registry_map=map_context(places, title=_("Typical cases"), file_name="typical-cases"),
             filters=filters,
             themes=CaseTheme.choices,
             industries=Industry.objects.order_by("code"),

@@ -97,6 +97,7 @@
 
   QualityMap.prototype.hover = function (code, cell) {
     var o = this.options, L = o.labels;
+    if (o.hover) { return o.hover(code, cell); }
     var title = "<b>" + o.regionName(code) + "</b>";
     if (!cell || (!cell.suppressed && !cell.n)) { return title + "<br>" + L.no_data; }
     if (cell.suppressed) { return title + "<br>" + L.suppressed; }
@@ -112,13 +113,14 @@
   // Three choropleth layers per geo subplot: empty regions, withheld regions, regions with an index.
   QualityMap.prototype.layers = function (geojson, cells, highlight, geo, showScale) {
     var self = this;
+    var valueOf = this.options.value || function (cell) { return cell.index; };
     var byCode = {};
     cells.forEach(function (cell) { byCode[cell.region_code] = cell; });
     var groups = {empty: [], withheld: [], data: []};
     geojson.features.forEach(function (feature) {
       var cell = byCode[feature.id];
       if (cell && cell.suppressed) { groups.withheld.push(feature.id); }
-      else if (cell && cell.index !== null) { groups.data.push(feature.id); }
+      else if (cell && valueOf(cell) !== null && valueOf(cell) !== undefined) { groups.data.push(feature.id); }
       else { groups.empty.push(feature.id); }
     });
     function layer(codes, z, colorscale, extra) {
@@ -141,13 +143,14 @@
       layer(groups.withheld, groups.withheld.map(function () { return 0; }), flat(GREY_WITHHELD)),
     ];
     if (groups.data.length) {
-      var values = groups.data.map(function (code) { return byCode[code].index; });
+      var values = groups.data.map(function (code) { return valueOf(byCode[code]); });
       var low = Math.min.apply(null, values), high = Math.max.apply(null, values);
-      if (high - low < 1) { low -= 1; high += 1; }
+      if (this.options.value) { low = 0; }  // counts start at nothing
+      if (high - low < 1) { low -= this.options.value ? 0 : 1; high += 1; }
       traces.push(layer(groups.data, values, SCALE, {
         zmin: low, zmax: high, showscale: showScale,
         colorbar: {
-          title: {text: this.options.labels.index, side: "top"}, orientation: "h", thickness: 10, len: 0.28,
+          title: {text: this.options.labels.scale || this.options.labels.index, side: "top"}, orientation: "h", thickness: 10, len: 0.28,
           x: 0.02, xanchor: "left", y: 0.03, yanchor: "bottom",
         },
       }));
@@ -195,6 +198,11 @@
       });
       if (hainan) { traces = traces.concat(this.inset(layout, base, geojson, view.cells, highlight, maritime)); }
     }
+    if (view.markers && view.markers.length) {
+      traces.push(this.markerTrace(view.markers, "geo"));
+      var south = view.markers.filter(function (m) { return m.lat < MAINLAND.lat[0]; });  // the islands
+      if (layout.geo2 && south.length) { traces.push(this.markerTrace(south, "geo2")); }
+    }
     var config = {
       responsive: false, displaylogo: false, scrollZoom: false, topojsonURL: o.topojson,
       modeBarButtons: [["toImage"]],
@@ -206,12 +214,30 @@
         self.bound = true;
         self.element.on("plotly_click", function (event) {
           var point = event && event.points && event.points[0];
+          if (point && point.customdata && o.onMarker) { o.onMarker(point.customdata); return; }
           if (point && point.location && self.view && self.view.region === COUNTRY && o.onSelect) {
             o.onSelect(point.location);
           }
         });
       }
     });
+  };
+
+  // Places on the map (a registry's entries): one marker a city, sized by its entries, its hover listing them;
+  // a click hands the marker to ``options.onMarker``.
+  QualityMap.prototype.markerTrace = function (markers, geo) {
+    var o = this.options;
+    return {
+      type: "scattergeo", mode: "markers", geo: geo, showlegend: false,
+      lon: markers.map(function (m) { return m.lon; }), lat: markers.map(function (m) { return m.lat; }),
+      customdata: markers.map(function (m) { return m.region; }),
+      text: markers.map(function (m) { return o.markerText ? o.markerText(m) : m.name; }),
+      hovertemplate: "%{text}<extra></extra>",
+      marker: {
+        size: markers.map(function (m) { return Math.min(8 + 3 * m.entries.length, 22); }),
+        color: "#1f5fa8", opacity: 0.9, line: {color: "#ffffff", width: 1.5},
+      },
+    };
   };
 
   // The South China Sea inset: the same regions and the maritime boundary line, framed, at the lower right.

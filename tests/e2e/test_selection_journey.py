@@ -105,6 +105,19 @@ def test_apply_recommend_review_notice_and_publish(demo_site, new_page):
     platform = application.platform
     visitor.goto(f"{demo_site}/pilots/?service=design")
     expect(visitor.get_by_role("link", name="Power electronics pilot line")).to_be_visible()
+    # ... and on the map: a marker on its city, drawn by Plotly; choosing the marker lists the platform under it.
+    expect(visitor.locator("#quality-map .scattergeo .point").first).to_be_attached()
+    markers = visitor.evaluate(
+        "Array.from(document.getElementById('quality-map').data)"
+        ".filter(t => t.type === 'scattergeo' && t.mode === 'markers').flatMap(t => t.customdata)"
+    )
+    assert platform.region_id in markers
+    visitor.evaluate(
+        "code => document.getElementById('quality-map').emit('plotly_click', {points: [{customdata: code}]})",
+        platform.region_id,
+    )
+    expect(visitor.locator("#map-entries").get_by_role("link", name="Power electronics pilot line")).to_be_visible()
+    screenshot(visitor, "pilot-directory-map")
     other = (
         User.objects.filter(username__startswith="applicant_")
         .exclude(memberships__enterprise=application.enterprise)
