@@ -66,6 +66,7 @@ class FieldRowForm(forms.Form):
     """One question of a call's application form, as the organiser edits it. Options are written one per line:
     ``value | 中文 | English``."""
 
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999)
     key = forms.CharField(label=_("Key"), max_length=40)
     label_zh = forms.CharField(label=_("Label (Chinese)"), max_length=200)
     label_en = forms.CharField(label=_("Label (English)"), max_length=300)
@@ -77,7 +78,6 @@ class FieldRowForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line: value | Chinese | English."),
     )
-    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999)
 
     def clean_choices(self) -> list[dict]:
         options = []

@@ -86,6 +86,23 @@ FORMS = {
         _field("results", "实施成效（量化）", "Measured results", FieldType.LONG_TEXT),
     ],
 }
+# The answers each kind's registry reads when an application is published (labs, pilots, brands, cases): an
+# organiser may reword these questions but not remove them or change their shape.
+REGISTRY_FIELDS = {
+    CallKind.LAB: {"product_field"},
+    CallKind.LAB_REASSESSMENT: {"new_name_zh", "new_name_en"},
+    CallKind.PILOT_PLATFORM: {
+        "key_field",
+        "industry_direction",
+        "services",
+        "construction_mode",
+        "equipment",
+        "capacity",
+    },
+    CallKind.PILOT_SCENARIO: {"key_field", "industry_direction", "scenario", "results"},
+    CallKind.BRAND: {"brand", "brand_type", "category", "field"},
+    CallKind.TYPICAL_CASE: {"theme", "summary", "methods", "results"},
+}
 CRITERIA = {
     kind: [
         _criterion("C1", "基础条件", "Foundations and resources", "0.3"),

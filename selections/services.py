@@ -29,7 +29,7 @@ from evaluations.services.institutions import declared_ties
 from evaluations.services.publication import notice_end, objection_check
 from selections import form_schema, panel, workflow
 from selections.choices import ApplicationStatus, CallScope
-from selections.kinds import CRITERIA, default_form
+from selections.kinds import CRITERIA, REGISTRY_FIELDS, default_form
 from selections.models import (
     Application,
     ApplicationAttachment,
@@ -183,9 +183,9 @@ def _criteria_save(call: Call, rows: list[dict]) -> None:
 
 
 def locked_fields(kind: str) -> dict[str, dict]:
-    """The fields of a kind's default form, by key: its registry reads them, so an organiser may reword their
-    labels but not remove them or change their type, whether they are required, or their options."""
-    return {field["key"]: field for field in default_form(kind)}
+    """The fields of a kind's default form that its registry reads, by key: an organiser may reword their labels
+    but not remove them or change their type, whether they are required, or their options."""
+    return {field["key"]: field for field in default_form(kind) if field["key"] in REGISTRY_FIELDS.get(kind, ())}
 
 
 def _locked_shape(field: dict) -> tuple:
