@@ -321,6 +321,11 @@ class ApplicationAttachment(StoredFile):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    public = models.BooleanField(
+        _("public with the entry"),
+        default=False,
+        help_text=_("The applicant agreed that the file is published with the registry entry (a typical case)."),
+    )
 
     class Meta:
         verbose_name = _("application attachment")

@@ -442,10 +442,15 @@ def _require_own_draft(application: Application, by: User) -> None:
 
 @transaction.atomic
 def attachment_add(
-    *, application: Application, upload: UploadedFile, by: User, request: HttpRequest | None = None
+    *,
+    application: Application,
+    upload: UploadedFile,
+    by: User,
+    public: bool = False,
+    request: HttpRequest | None = None,
 ) -> ApplicationAttachment:
     """Attach a file to a draft: its type is checked by content and its size limited (the evidence rules);
-    a refused file is not stored."""
+    a refused file is not stored. ``public``: the applicant agrees that it is published with the entry."""
     application = Application.objects.select_for_update().select_related("enterprise").get(pk=application.pk)
     _require_own_draft(application, by)
     accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
@@ -455,12 +460,17 @@ def attachment_add(
         content_type=accepted.content_type,
         size=accepted.size,
         sha256=accepted.sha256,
+        public=public,
         uploaded_by=by,
     )
     attachment.file.save(attachment.original_name, upload, save=False)
     attachment.save()
     audit_record(
-        action=AuditAction.CREATE, actor=by, request=request, target=attachment, details={"sha256": attachment.sha256}
+        action=AuditAction.CREATE,
+        actor=by,
+        request=request,
+        target=attachment,
+        details={"sha256": attachment.sha256, "public": public},
     )
     return attachment
 

@@ -21,4 +21,5 @@ urlpatterns = [
     path("notice/", views.NoticeView.as_view(), name="notice"),
     path("cases/", views.CaseListView.as_view(), name="case_list"),
     path("cases/<int:pk>/", views.CaseDetailView.as_view(), name="case_detail"),
+    path("cases/<int:pk>/files/<int:attachment_pk>/", views.CaseFileView.as_view(), name="case_file"),
 ]

@@ -316,7 +316,13 @@ class ApplicationView(LoginRequiredMixin, TemplateView):
         upload = request.FILES.get("file")
         if upload is None:
             raise ValidationError({"file": [_("Choose a file to attach.")]})
-        attachment = services.attachment_add(application=application, upload=upload, by=request.user, request=request)
+        attachment = services.attachment_add(
+            application=application,
+            upload=upload,
+            by=request.user,
+            public=request.POST.get("public") == "on",
+            request=request,
+        )
         return _("{name} is attached.").format(name=attachment.original_name)
 
     def _detach(self, request, application) -> str:
@@ -541,7 +547,19 @@ class CaseDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         case = get_object_or_404(selectors.case_list(), pk=kwargs["pk"])
-        return super().get_context_data(case=case, **kwargs)
+        files = case.application.attachments.filter(public=True)
+        return super().get_context_data(case=case, files=files, **kwargs)
+
+
+class CaseFileView(View):
+    """A file the applicant agreed to publish with its case; anyone may read it once the case is published."""
+
+    def get(self, request, pk, attachment_pk):
+        case = get_object_or_404(selectors.case_list(), pk=pk)
+        item = get_object_or_404(case.application.attachments.filter(public=True), pk=attachment_pk)
+        return FileResponse(
+            item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        )
 
 
 class AttachmentDownloadView(LoginRequiredMixin, View):

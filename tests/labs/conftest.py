@@ -33,12 +33,15 @@ def make_call(miit, kind=CallKind.LAB):
     return services.call_announce(call=call, by=miit)
 
 
-def publish(call, *, enterprise, member, officer, miit, title, data):
-    """One application from saving to publication (the deadlines passed with ``today`` in the past)."""
+def publish(call, *, enterprise, member, officer, miit, title, data, before_submit=None):
+    """One application from saving to publication (the deadlines passed with ``today`` in the past);
+    ``before_submit(application)`` runs on the draft (to attach files, say)."""
     opened = call.opens_on + DAY
     application = services.application_save(
         call=call, enterprise=enterprise, title=title, data=data, by=member, today=opened
     )
+    if before_submit:
+        before_submit(application)
     services.application_submit(application=application, by=member, today=opened)
     authority = officer.active_memberships[0].authority
     services.applications_recommend(

@@ -62,3 +62,39 @@ def test_the_library_pages_and_api_are_public(client, case):
         client.get(reverse("api:case-list"), {"theme": "digital_quality"}).json()["results"][0]["title"]
         == "SMT 良率提升"
     )
+
+
+def test_the_files_the_applicant_chose_are_published_with_the_case_and_no_others(
+    client, miit_officer, alice, shenzhen_enterprise, shenzhen_officer, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from selections import services
+
+    settings.MEDIA_ROOT = tmp_path
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    kept = {}
+
+    def attach(application):
+        for name, public in (("case-study.pdf", True), ("internal-costs.pdf", False)):
+            upload = SimpleUploadedFile(name, pdf)
+            kept[name] = services.attachment_add(application=application, upload=upload, by=alice, public=public)
+
+    call = make_call(miit_officer, kind=CallKind.TYPICAL_CASE)
+    publish(
+        call,
+        enterprise=shenzhen_enterprise,
+        member=alice,
+        officer=shenzhen_officer,
+        miit=miit_officer,
+        title="SMT 良率提升",
+        data=CASE,
+        before_submit=attach,
+    )
+    case = Case.objects.get()
+    page = client.get(reverse("selections:case_detail", args=[case.pk])).text
+    assert "case-study.pdf" in page and "internal-costs.pdf" not in page
+    public = client.get(reverse("selections:case_file", args=[case.pk, kept["case-study.pdf"].pk]))
+    assert (public.status_code, b"".join(public.streaming_content)) == (200, pdf)
+    private = client.get(reverse("selections:case_file", args=[case.pk, kept["internal-costs.pdf"].pk]))
+    assert private.status_code == 404
