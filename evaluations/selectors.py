@@ -1,11 +1,14 @@
 """Reads for evaluation models and evaluations. Enterprise data goes through accounts.scoping."""
 
+import json
+from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.choices import INSTITUTION_ROLES, AuditAction, Role
 from accounts.models import User
@@ -100,14 +103,19 @@ def evaluation_get(*, user: User, pk: int, request: HttpRequest | None = None) -
     return get_scoped_or_404(user, queryset, request=request, published=False, pk=pk)
 
 
+def engine_ratings(stored: Iterable[tuple[str, str]]) -> dict[str, scoring.Rating]:
+    """Stored ratings ("1", "0.8", "0.5", "0", "na"; "" unanswered) by requirement code, as the engine's input.
+
+    One conversion for every store of ratings: the self-assessment's answer rows and the brand self-evaluation's
+    answers (brands.services)."""
+    return {code: (scoring.NA if rating == scoring.NA else float(rating)) for code, rating in stored if rating}
+
+
 def evaluation_inputs(*, evaluation: Evaluation) -> tuple[dict[str, scoring.Rating], dict[str, bool]]:
     """The engine's input for an evaluation: ratings by requirement code, eligibility by condition code."""
-    ratings = {
-        code: (scoring.NA if rating == scoring.NA else float(rating))
-        for code, rating in Answer.objects.filter(evaluation=evaluation)
-        .exclude(rating="")
-        .values_list("requirement__code", "rating")
-    }
+    ratings = engine_ratings(
+        Answer.objects.filter(evaluation=evaluation).exclude(rating="").values_list("requirement__code", "rating")
+    )
     eligibility = dict(EligibilityAnswer.objects.filter(evaluation=evaluation).values_list("condition__code", "holds"))
     return ratings, eligibility
 
@@ -140,6 +148,57 @@ def result_as_dict(result: scoring.Result, *, model: EvaluationModel) -> dict:
         code: {str(level): value for level, value in scores.items()} for code, scores in result.dimension_scores.items()
     }
     return data
+
+
+def result_report(*, model: EvaluationModel, result: scoring.Result) -> dict:
+    """What a result page shows of the engine's result (``evaluations/_result_report.html``): the level and its
+    name, the level bars, the radar, why the next level is not reached and the gap plan, in the reader's
+    language. ``model`` comes from ``model_structure``. Shared by the QMC self-assessment and the brand
+    cultivation self-evaluation."""
+    levels = len(model.levels)
+    requirements = {r.code: r for r in model.requirements.select_related("indicator")}
+    dimensions = {d.code: d for d in model.dimensions.all()}
+    conditions = {c.code: c for c in model.conditions.all()}
+    radar = {
+        "labels": [dimensions[code].name for code in result.dimension_values],
+        "values": [round(value, 2) for value in result.dimension_values.values()],
+        "name": _("Dimension maturity"),
+    }
+    return {
+        "result": result,
+        "level_name": model.level_name(result.level),
+        "next_level_name": model.level_name(result.level + 1) if result.level < levels else "",
+        "level_rows": [
+            {
+                "number": n,
+                "name": model.level_name(n),
+                "score": result.level_scores[n],
+                "percent": round(result.level_scores[n] * 100),
+                "reached": n <= result.level,
+            }
+            for n in range(1, levels + 1)
+        ],
+        "threshold_percent": round(float(model.threshold) * 100),
+        "reasons": [
+            {
+                "reason": reason,
+                "requirement": requirements.get(reason.requirement),
+                "condition": conditions.get(reason.condition),
+            }
+            for reason in result.not_reached
+        ],
+        "gap_plan": [{"step": step, "requirement": requirements[step.requirement]} for step in result.gap_plan],
+        "radar_json": json.dumps(radar, ensure_ascii=False),
+        "dimensions": [
+            {
+                "dimension": dimensions[code],
+                "level": level,
+                "value": result.dimension_values[code],
+                "level_name": model.level_name(level),
+            }
+            for code, level in result.dimension_levels.items()
+        ],
+    }
 
 
 def enterprise_status(*, enterprise) -> dict:

@@ -5,6 +5,8 @@ suppression of small cells outside the reader's scope applies to the pages, the 
 Each function runs a fixed number of queries, whatever the number of cells.
 """
 
+from django.conf import settings
+
 from accounts.choices import Role
 from accounts.scoping import COUNTRY_WIDE_ROLES
 from core.models import Job
@@ -103,8 +105,10 @@ def benchmark_panel(*, enterprise) -> dict | None:
         return None
     codes = list(benchmark["dimensions"])
     names = {}
-    # The dimensions' names from the newest model that has them (codes are stable across model versions).
-    for dimension in Dimension.objects.filter(code__in=codes).order_by("model_id"):
+    # The dimensions' names from the newest version of the quality model that has them (codes are stable across
+    # its versions; other models, such as brand cultivation's, have their own codes and are not the index's).
+    dimensions = Dimension.objects.filter(model__code=settings.EVALUATION_MODEL_CODE, code__in=codes)
+    for dimension in dimensions.order_by("model_id"):
         names[dimension.code] = dimension.name
     industry, province = benchmark["industry"], benchmark["province"]
     rows = [_quartile_row("S", benchmark["score"], industry, province)]
@@ -122,8 +126,8 @@ def benchmark_panel(*, enterprise) -> dict | None:
 
 
 def level_names() -> dict[str, str]:
-    """Level number → name in the reader's language, from the newest evaluation model (one query)."""
-    model = EvaluationModel.objects.order_by("-pk").first()
+    """Level number → name in the reader's language, from the newest version of the quality model (one query)."""
+    model = EvaluationModel.objects.filter(code=settings.EVALUATION_MODEL_CODE).order_by("-pk").first()
     if model is None:
         return {str(number): str(number) for number in range(6)}
     names = {}

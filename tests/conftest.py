@@ -6,16 +6,19 @@ from tests.factories import EnterpriseFactory, UserFactory, grant
 
 
 def load_shipped_model():
+    """Every shipped model file (as ``manage.py load_evaluation_model`` loads them); returns QMC-2024."""
     from evaluations import model_file
-    from evaluations.management.commands.load_evaluation_model import DEFAULT
+    from evaluations.management.commands.load_evaluation_model import SHIPPED
     from evaluations.services import evaluation_model_import
 
-    return evaluation_model_import(data=model_file.read(DEFAULT.read_bytes(), DEFAULT.name))
+    models = [evaluation_model_import(data=model_file.read(path.read_bytes(), path.name)) for path in SHIPPED]
+    return models[0]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data and the shipped evaluation model are loaded once; each test's transaction rolls back over them."""
+    """Reference data and the shipped evaluation models are loaded once; each test's transaction rolls back
+    over them."""
     with django_db_blocker.unblock():
         reference_data_load()
         load_shipped_model()

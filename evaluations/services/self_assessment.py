@@ -1,6 +1,5 @@
 """The enterprise's self-assessment: start, answers, eligibility, evidence."""
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile

@@ -1,5 +1,6 @@
 """Public evaluation pages: the model browser and the self-diagnosis quick test."""
 
+from django.conf import settings
 from django.http import Http404
 from django.views.generic import TemplateView
 
@@ -16,7 +17,12 @@ class ModelDetailView(TemplateView):
         model = selectors.model_latest(code=kwargs["code"])
         if model is None:
             raise Http404
-        return super().get_context_data(model=selectors.model_structure(model=model), **kwargs)
+        return super().get_context_data(
+            model=selectors.model_structure(model=model),
+            # the quick test (and the self-assessment it prefills) is for the QMC model only
+            offers_diagnosis=model.code == settings.EVALUATION_MODEL_CODE,
+            **kwargs,
+        )
 
 
 class SelfDiagnosisView(TemplateView):

@@ -1,7 +1,5 @@
 """The enterprise's self-assessment: list, form with autosave, evidence, review and submit, result."""
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -163,52 +161,8 @@ class EvaluationResultView(LoginRequiredMixin, View):
         evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request)
         model = selectors.model_structure(model=evaluation.model)
         result = selectors.evaluation_estimate(evaluation=evaluation)
-        requirements = {r.code: r for r in model.requirements.select_related("indicator")}
-        dimensions = {d.code: d for d in model.dimensions.all()}
-        conditions = {c.code: c for c in model.conditions.all()}
-        radar = {
-            "labels": [dimensions[code].name for code in result.dimension_values],
-            "values": [round(value, 2) for value in result.dimension_values.values()],
-            "name": _("Dimension maturity"),
-        }
         return render(
             request,
             "evaluations/evaluation_result.html",
-            {
-                "evaluation": evaluation,
-                "model": model,
-                "result": result,
-                "level_name": model.level_name(result.level),
-                "next_level_name": model.level_name(result.level + 1) if result.level < 5 else "",
-                "level_rows": [
-                    {
-                        "number": n,
-                        "name": model.level_name(n),
-                        "score": result.level_scores[n],
-                        "percent": round(result.level_scores[n] * 100),
-                        "reached": n <= result.level,
-                    }
-                    for n in range(1, 6)
-                ],
-                "threshold_percent": round(float(model.threshold) * 100),
-                "reasons": [
-                    {
-                        "reason": reason,
-                        "requirement": requirements.get(reason.requirement),
-                        "condition": conditions.get(reason.condition),
-                    }
-                    for reason in result.not_reached
-                ],
-                "gap_plan": [{"step": step, "requirement": requirements[step.requirement]} for step in result.gap_plan],
-                "radar_json": json.dumps(radar, ensure_ascii=False),
-                "dimensions": [
-                    {
-                        "dimension": dimensions[code],
-                        "level": level,
-                        "value": result.dimension_values[code],
-                        "level_name": model.level_name(level),
-                    }
-                    for code, level in result.dimension_levels.items()
-                ],
-            },
+            {"evaluation": evaluation, "model": model, **selectors.result_report(model=model, result=result)},
         )

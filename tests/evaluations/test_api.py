@@ -14,7 +14,7 @@ def _all(qmc, value):
 @pytest.mark.django_db
 def test_model_structure_is_public_and_complete(client, qmc):
     listing = client.get(reverse("api:evaluation-model-list")).json()
-    assert [row["code"] for row in listing] == ["QMC-2024"]
+    assert [row["code"] for row in listing] == ["BCM-2025", "QMC-2024"]
     body = client.get(reverse("api:evaluation-model-detail", kwargs={"code": "QMC-2024"})).json()
     assert [level["number"] for level in body["levels"]] == [1, 2, 3, 4, 5]
     assert body["threshold"] == 0.8

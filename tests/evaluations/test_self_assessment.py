@@ -289,3 +289,18 @@ def test_the_model_page_is_public_and_bilingual(client, qmc, language, text):
     assert page.status_code == 200
     assert text in page.text
     assert "QMC-2024/D2/2.5/L3" in page.text
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [(0.797, "The level score is 0.7970, 0.0030 below the threshold."), (0.62, "The level score is 0.62, 0.18 below")],
+)
+def test_a_shortfall_that_rounds_to_nothing_is_shown_with_enough_decimals(score, shown):
+    """0.797 against 0.8 would read "0.80, 0.00 below the threshold" at two decimals."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    reason = SimpleNamespace(kind="threshold", score=score, shortfall=round(0.8 - score, 6))
+    html = render_to_string("evaluations/_result_report.html", {"reasons": [{"reason": reason}]})
+    assert shown in html
