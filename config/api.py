@@ -14,6 +14,7 @@ from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelVi
 from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
 from labs.api import LabViewSet
 from pilots.api import PlatformViewSet
+from products.api import InspectionResultViewSet
 from selections.api import ApplicationViewSet, CallViewSet, CaseViewSet
 
 
@@ -39,6 +40,7 @@ router.register("labs", LabViewSet, basename="lab")
 router.register("pilot-platforms", PlatformViewSet, basename="pilot-platform")
 router.register("cases", CaseViewSet, basename="case")
 router.register("brands", BrandEntryViewSet, basename="brand")
+router.register("inspections", InspectionResultViewSet, basename="inspection")
 
 urlpatterns = [
     path("", include(router.urls)),

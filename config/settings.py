@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_dates, env_int, env_list, env_str
+from config.env import env_bool, env_dates, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "labs",
     "pilots",
     "brands",
+    "products",
 ]
 
 MIDDLEWARE = [
@@ -137,6 +138,9 @@ GEO_CACHE_DIR = BASE_DIR / (env_str("GEO_CACHE_DIR") or "var/geo")  # a relative
 # by the sweeper; a job cut off this many times is given up.
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", default=300, minimum=1)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", default=3, minimum=1)
+# Early warning: a published inspection batch whose failure rate in a province is above this share (0 to 1) is a
+# warning for that province (with at least indices.warnings.INSPECTION_MIN_SAMPLES samples there).
+INSPECTION_FAILURE_RATE_WARNING = env_float("INSPECTION_FAILURE_RATE_WARNING", default=0.10, minimum=0.0, maximum=1.0)
 
 # --- Authentication and sessions ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

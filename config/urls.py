@@ -19,6 +19,7 @@ urlpatterns = [
     path("labs/", include("labs.urls")),
     path("pilots/", include("pilots.urls")),
     path("brands/", include("brands.urls")),
+    path("products/", include("products.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -12,6 +12,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items = [(_("Home"), reverse("home"))]
     if user.is_authenticated and user.has_role(*ENTERPRISE_ROLES):
         items.append((_("Self-assessment"), reverse("evaluations:evaluation_list")))
+        items.append((_("Brand self-evaluation"), reverse("brands:assessment_list")))
     items.append((_("Self-diagnosis"), reverse("evaluations:self_diagnosis")))
     items.append((_("Evaluation model"), reverse("evaluations:model_detail", kwargs={"code": "QMC-2024"})))
     items.append((_("Quality inquiry"), reverse("evaluations:results_inquiry")))
@@ -21,6 +22,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("Laboratories"), reverse("labs:lab_list")))
     items.append((_("Pilot platforms"), reverse("pilots:platform_list")))
     items.append((_("Brands"), reverse("brands:entry_list")))
+    items.append((_("Product quality"), reverse("products:entry_list")))
     items.append((_("Typical cases"), reverse("selections:case_list")))
     if not user.is_authenticated:
         return items
@@ -29,6 +31,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     if user.has_role(Role.AUTHORITY, Role.NATIONAL):
         items.append((_("Submitted self-assessments"), reverse("evaluations:evaluation_queue")))
         items.append((_("Results and publication"), reverse("evaluations:decision_list")))
+        items.append((_("Brand self-evaluation"), reverse("brands:assessment_list")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN, *INSTITUTION_ROLES):
         items.append((_("Institutions"), reverse("evaluations:institution_list")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN):
@@ -37,6 +40,8 @@ def _navigation(user) -> list[tuple[str, str]]:
         items.append((_("Calibration"), reverse("evaluations:calibration")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN):
         items.append((_("Early warnings"), reverse("indices:warning_list")))
+    if user.has_role(Role.AUTHORITY, Role.NATIONAL):
+        items.append((_("Inspection imports"), reverse("products:inspection_import")))
     if user.has_role(*_CLAIM_ROLES):
         items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
     if user.has_role(Role.PLATFORM_ADMIN):

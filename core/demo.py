@@ -375,11 +375,16 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         password=DEMO_PASSWORD,
     )
     pilots |= seed_scenarios(rng=random.Random(f"{seed}-scenarios"), password=DEMO_PASSWORD)
+    from products.demo import seed_products
+
+    products = seed_products(
+        rng=random.Random(f"{seed}-products"), enterprises=others, by=User.objects.get(username="miit")
+    )
     facts_rebuild()  # the demo self-assessments above are written directly, not through the workflow services
     indices_recompute()
     from indices.warning_services import warnings_raise
 
-    warnings_raise()  # as the nightly beat would: the labs' re-assessments due show on the authorities' homes
+    warnings_raise()  # as the nightly beat would: labs due and inspection failure rates show on authorities' homes
     summary = {
         "enterprises": Enterprise.objects.count(),
         "supplier_links": SupplierLink.objects.count(),
@@ -390,6 +395,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "labs": labs,
         "pilots": pilots,
         "brands": brands,
+        "products": products,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from enterprises import views
+from products.views import EnterpriseProfileView
 
 app_name = "enterprises"
 
@@ -21,4 +22,5 @@ urlpatterns = [
         name="supplierlink_respond",
     ),
     path("<int:pk>/supply-chain/", views.SupplyChainView.as_view(), name="supply_chain"),
+    path("<int:pk>/profile/", EnterpriseProfileView.as_view(), name="public_profile"),  # what is published about it
 ]

@@ -12,6 +12,7 @@ class WarningKind(models.TextChoices):
     COVERAGE_FALL = "coverage_fall", _("Coverage fell")
     CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
     LAB_REASSESSMENT_DUE = "lab_reassessment_due", _("Laboratory re-assessment due")
+    INSPECTION_FAILURE_RATE = "inspection_failure_rate", _("Inspection failure rate above the threshold")
 
 
 class WarningState(models.TextChoices):

@@ -1,9 +1,10 @@
 """Raising, handling and e-mailing early warnings (ARCHITECTURE §7).
 
-``warnings_raise`` runs the rules of ``indices.warnings`` over the current method's index cells and the valid
-certificates and stores every finding whose key is new: it is idempotent, never duplicates a warning and never
-reopens one (an acknowledged or resolved warning keeps its state; its key stays taken). It runs daily (beat) and
-after each recompute of the index.
+``warnings_raise`` runs the rules of ``indices.warnings`` over the current method's index cells, the valid
+certificates, the labs due and the published inspection batches, and stores every finding whose key is new: it is
+idempotent, never duplicates a warning and never reopens one (an acknowledged or resolved warning keeps its state;
+its key stays taken). It runs daily (beat), after each recompute of the index and after an inspection batch is
+published.
 
 A warning moves open -> acknowledged -> resolved, or open -> resolved, by national staff or by an authority whose
 area covers the warning's region; resolving needs a reason. The warning keeps who moved it last, when and why;
@@ -45,6 +46,7 @@ from indices.method import METHOD_VERSION
 from indices.models import ALL, EarlyWarning, IndexCell
 from indices.warning_selectors import may_handle, with_names
 from labs.selectors import labs_due
+from products.selectors import inspection_tallies
 
 logger = logging.getLogger(__name__)
 
@@ -88,7 +90,8 @@ def rule_years(*, year: int | None, today: date) -> list[int]:
 
 
 def findings(*, years: list[int], today: date) -> list[rules.Finding]:
-    """Every rule's findings for ``years`` (index rules) and ``today`` (certificates, labs). Five queries."""
+    """Every rule's findings for ``years`` (index rules) and ``today`` (certificates, labs), and every published
+    inspection batch's failure rates. Six queries."""
     cells = IndexCell.objects.filter(
         method_version=METHOD_VERSION,
         year__in=set(years) | {y - 1 for y in years},
@@ -115,6 +118,7 @@ def findings(*, years: list[int], today: date) -> list[rules.Finding]:
         )
     found += rules.certificates_expiring(expiring, today=today, renewed_enterprises=renewed)
     found += rules.labs_due(labs_due(horizon=horizon), today=today)
+    found += rules.inspection_failures(inspection_tallies(), threshold=settings.INSPECTION_FAILURE_RATE_WARNING)
     return found
 
 

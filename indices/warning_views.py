@@ -2,6 +2,7 @@
 national staff and the authority of its region acknowledge or resolve it. Views parse input and call one
 selector or service (``indices.warning_selectors``, ``indices.warning_services``)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -45,6 +46,8 @@ class WarningListView(LoginRequiredMixin, ListView):
             warnings=selectors.with_names(context["object_list"]),
             drop_points=rules.INDEX_DROP_POINTS,
             expiry_days=rules.EXPIRY_DAYS,
+            failure_rate=round(100 * settings.INSPECTION_FAILURE_RATE_WARNING, 1),
+            min_samples=rules.INSPECTION_MIN_SAMPLES,
         )
         return context
 

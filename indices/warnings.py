@@ -1,4 +1,4 @@
-"""Early-warning rules (ARCHITECTURE §7): plain functions over index cells and certificates.
+"""Early-warning rules (ARCHITECTURE §7): plain functions over index cells, certificates, labs and inspections.
 
 The rules read rows that were already fetched (``IndexCell`` and ``Certificate`` instances, or anything with the
 same attributes) and return ``Finding`` values; nothing here touches the database, so each rule is unit-tested on
@@ -12,6 +12,9 @@ Which cells are watched (to keep the volume sane and the noise down):
 - coverage falling: province and prefecture-city cells over all industries and all sizes; a cell counts when at
   least ``MIN_ENTERPRISES`` enterprises held a valid level in either year (a fall from 12 to 3 matters, a fall
   from 2 to 1 is noise).
+- inspection failure rate: per published inspection batch and province, the share of failed samples above the
+  threshold (``settings.INSPECTION_FAILURE_RATE_WARNING``, passed in) with at least ``INSPECTION_MIN_SAMPLES``
+  samples from that province (one failure in two samples is noise).
 The country cell is left out: MIIT sees every province's and city's warnings, which say where to act.
 
 Keys: every finding has a stable ``key`` (kind, then what it is about), unique among warnings, so running the rules
@@ -20,6 +23,8 @@ again never raises the same warning twice, and a warning that was acknowledged o
 - ``coverage_fall:<year>:<region>:``
 - ``certificate_expiring:<certificate number>``
 - ``lab_reassessment_due:<lab id>:<due day>`` (a lab re-assessed later is due again on another day: a new warning)
+- ``inspection_failure_rate:<batch id>:<province code>``, e.g. ``inspection_failure_rate:12:440000`` (one per
+  published inspection batch and province of the inspected enterprises)
 A warning records what was found when it was raised (figures in ``details``). When the condition stops holding
 (the index recovers, the certificate is renewed) the warning is left as it is: the platform does not resolve
 warnings by itself, because resolving one says who looked at it and why, and only a person can say that.
@@ -41,6 +46,7 @@ from indices.models import ALL
 INDEX_DROP_POINTS = 3.0  # an index at least this many points below the year before is a warning
 EXPIRY_DAYS = 90  # a valid certificate whose last valid day is at most this many days away is a warning
 MIN_ENTERPRISES = SUPPRESS_BELOW  # cells smaller than the publication threshold are too noisy to warn about
+INSPECTION_MIN_SAMPLES = 5  # a province with fewer samples in a batch is too small to warn about
 
 PROVINCE, CITY = "province", "city"
 CellKey = tuple[str, str, str]  # region code, industry code, size class
@@ -226,6 +232,39 @@ def labs_due(labs: Iterable, *, today: date) -> list[Finding]:
     return found
 
 
+def inspection_failures(
+    tallies: Iterable, *, threshold: float, min_samples: int = INSPECTION_MIN_SAMPLES
+) -> list[Finding]:
+    """Published inspection batches whose failure rate in a province is above ``threshold`` (a share, 0 to 1), with
+    at least ``min_samples`` samples there. ``tallies`` have ``batch_id``, ``year``, ``category``, ``title_zh``,
+    ``title_en``, ``province_code``, ``samples`` and ``failed`` (one per batch and province); the warning goes to
+    the province."""
+    found = []
+    for tally in tallies:
+        if tally.samples < min_samples or tally.failed / tally.samples <= threshold:
+            continue
+        found.append(
+            Finding(
+                kind=WarningKind.INSPECTION_FAILURE_RATE,
+                key=_key(WarningKind.INSPECTION_FAILURE_RATE, tally.batch_id, tally.province_code),
+                region_code=tally.province_code,
+                industry_code="",
+                year=tally.year,
+                details={
+                    "batch_id": tally.batch_id,
+                    "category": tally.category,
+                    "title_zh": tally.title_zh,
+                    "title_en": tally.title_en,
+                    "samples": tally.samples,
+                    "failed": tally.failed,
+                    "rate": round(tally.failed / tally.samples, 4),
+                    "threshold": threshold,
+                },
+            )
+        )
+    return found
+
+
 def _percent(value: float) -> str:
     return number_format(value * 100, decimal_pos=1) + "%"
 
@@ -259,5 +298,13 @@ def describe(kind: str, details: dict) -> str:
         return _("Laboratory {name} is due for re-assessment on {date}.").format(
             name=pick_language(details.get("name_zh", ""), details.get("name_en", "")),
             date=date_format(date.fromisoformat(details["due"]), "SHORT_DATE_FORMAT"),
+        )
+    if kind == WarningKind.INSPECTION_FAILURE_RATE:
+        return _("{failed} of {samples} samples failed in {batch}: {rate}, above the threshold of {threshold}.").format(
+            failed=details["failed"],
+            samples=details["samples"],
+            batch=pick_language(details.get("title_zh", ""), details.get("title_en", "")),
+            rate=_percent(details["rate"]),
+            threshold=_percent(details["threshold"]),
         )
     return ""

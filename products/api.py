@@ -1,0 +1,58 @@
+"""Published quality inspection results as an API: one row per inspected sample."""
+
+from rest_framework import permissions, serializers, viewsets
+
+from products import selectors
+from products.models import InspectionResult
+
+
+class InspectionResultSerializer(serializers.ModelSerializer):
+    batch_title_zh = serializers.CharField(source="batch.title_zh")
+    batch_title_en = serializers.CharField(source="batch.title_en")
+    category = serializers.CharField(source="batch.category")
+    year = serializers.IntegerField(source="batch.year")
+    enterprise = serializers.CharField(source="enterprise.name_zh")
+    credit_code = serializers.CharField(source="enterprise.credit_code")
+    region = serializers.CharField(source="enterprise.region_id")
+
+    class Meta:
+        model = InspectionResult
+        fields = [
+            "id",
+            "batch",
+            "batch_title_zh",
+            "batch_title_en",
+            "category",
+            "year",
+            "enterprise",
+            "credit_code",
+            "region",
+            "product",
+            "model_spec",
+            "sample_number",
+            "passed",
+            "defects",
+        ]
+        read_only_fields = fields
+
+
+class InspectionResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Results of published quality inspection batches (public). Filter with `category` (lithium_battery,
+    pv_module), `year`, `province` (a province code), `result` (passed or failed) and `batch`; `q` searches
+    enterprises, products, models and defects."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = InspectionResultSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        province, year, batch = params.get("province", ""), params.get("year", ""), params.get("batch", "")
+        return selectors.result_list(
+            user=self.request.user,
+            search=params.get("q", "").strip()[:100],
+            category=params.get("category", ""),
+            year=int(year) if year.isdigit() and len(year) <= 4 else None,
+            province=province if province.isdigit() else "",
+            passed={"passed": True, "failed": False}.get(params.get("result", "")),
+            batch_id=int(batch) if batch.isdigit() and len(batch) <= 9 else None,
+        ).order_by("pk")
