@@ -105,6 +105,8 @@ def scope(user, queryset: QuerySet, *, published: bool = True) -> QuerySet:
     """
     model = queryset.model
     combined = getattr(model, "published_q", NOTHING) if published else NOTHING
+    if not combined:  # an empty Q(): every row is public (``Q() | condition`` would be ``condition`` alone)
+        return queryset
     for path in _scope_paths(model):
         condition = enterprise_q(
             user,

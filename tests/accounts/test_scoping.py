@@ -121,3 +121,22 @@ def test_token_authentication_uses_the_same_scope(client, alice, beijing_enterpr
     token = response.json()["token"]
     response = client.get(reverse("api:enterprise-list"), headers={"Authorization": f"Token {token}"})
     assert [row["credit_code"] for row in response.json()["results"]] == [shenzhen_enterprise.credit_code]
+
+
+def test_a_registry_that_is_wholly_public_is_wholly_in_everyones_scope(alice, guangzhou_enterprise, beijing_enterprise):
+    """A model whose ``published_q`` is ``Q()`` (every row public) is read whole by anyone, a visitor included;
+    ``Q() | condition`` alone would have narrowed it to the reader's own rows."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.scoping import scope
+    from pilots.models import Platform
+
+    platforms = [
+        Platform.objects.create(
+            name_zh=f"平台{n}", host=host, region_id=host.region_id, key_field="equipment", tier_since="2026-01-01"
+        )
+        for n, host in enumerate((guangzhou_enterprise, beijing_enterprise))
+    ]
+    for user in (AnonymousUser(), alice):
+        assert set(scope(user, Platform.objects.all())) == set(platforms)
+    assert list(scope(alice, Platform.objects.all(), published=False)) == []  # none is alice's own to change
