@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from accounts.models import User
-from brands.models import BrandEntry, BrandList
+from brands.models import BrandAssessment, BrandEntry, BrandList
 from core.demo import DEMO_USERS, seed_demo
 from enterprises import credit_code
 from enterprises.models import Enterprise
@@ -15,6 +15,7 @@ from evaluations.models import Certificate, Evaluation
 from indices.models import ALL, EvaluationFact, IndexCell
 from labs.models import Lab
 from pilots.models import Platform, Scenario, ServiceRequest
+from products.models import GradingRecord, InspectionBatch, ThreeProductsEntry, ThreeProductsList
 from selections.models import Application, Call, Case
 
 TODAY = datetime.datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -42,6 +43,11 @@ def test_demo_data_is_valid_spread_and_idempotent():
 def test_same_seed_gives_the_same_enterprises():
     seed_demo(enterprises=50, seed=3)
     first = sorted(Enterprise.objects.values_list("credit_code", "name_zh"))
+    InspectionBatch.objects.all().delete()  # its results with it
+    GradingRecord.objects.all().delete()
+    ThreeProductsEntry.objects.all().delete()
+    ThreeProductsList.objects.all().delete()
+    BrandAssessment.objects.all().delete()
     BrandEntry.objects.all().delete()
     BrandList.objects.all().delete()
     ServiceRequest.objects.all().delete()

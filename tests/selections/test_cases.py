@@ -93,7 +93,8 @@ def test_the_files_the_applicant_chose_are_published_with_the_case_and_no_others
     )
     case = Case.objects.get()
     page = client.get(reverse("selections:case_detail", args=[case.pk])).text
-    assert "case-study.pdf" in page and "internal-costs.pdf" not in page
+    assert "case-study.pdf" in page
+    assert "internal-costs.pdf" not in page
     public = client.get(reverse("selections:case_file", args=[case.pk, kept["case-study.pdf"].pk]))
     assert (public.status_code, b"".join(public.streaming_content)) == (200, pdf)
     private = client.get(reverse("selections:case_file", args=[case.pk, kept["internal-costs.pdf"].pk]))
