@@ -6,6 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -21,6 +22,7 @@ from enterprises.models import Region
 from enterprises.selectors import enterprise_of
 from evaluations import selectors as evaluation_selectors
 from evaluations.choices import RATING_CHOICES
+from indices.registry_map import Place, map_context
 from selections.choices import BrandCategory, BrandType
 
 
@@ -43,8 +45,14 @@ class EntryListView(TemplateView):
     def get_context_data(self, **kwargs):
         filters = _filters(self.request.GET)
         user = self.request.user
+        entries = list(selectors.entry_list(**filters)[:500])
+        places = (
+            Place(e.region_id, e.region.name, e.brand, reverse("enterprises:public_profile", args=[e.owner_id]))
+            for e in entries
+        )
         return super().get_context_data(
-            entries=selectors.entry_list(**filters)[:500],
+            entries=entries,
+            registry_map=map_context(places, title=_("Brands"), file_name="brands"),
             filters=filters,
             lists=BrandList.objects.all(),
             types=BrandType.choices,

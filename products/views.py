@@ -20,6 +20,7 @@ from core.exports import XLSX, table_download
 from core.forms import add_errors, run_step
 from core.models import Job
 from enterprises.models import Region
+from indices.registry_map import Place, map_context
 from products import selectors, services, workbook
 from products.choices import Grade, ProductCategory
 from products.forms import InspectionImportForm
@@ -55,8 +56,14 @@ class EntryListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         filters = _entry_filters(self.request.GET)
+        entries = list(selectors.entry_list(user=self.request.user, **filters)[: selectors.PAGE_ROWS])
+        places = (
+            Place(e.region_id, e.region.name, e.product, reverse("enterprises:public_profile", args=[e.enterprise_id]))
+            for e in entries
+        )
         return super().get_context_data(
-            entries=selectors.entry_list(user=self.request.user, **filters)[: selectors.PAGE_ROWS],
+            entries=entries,
+            registry_map=map_context(places, title=_("Three Products"), file_name="three-products"),
             filters=filters,
             lists=ThreeProductsList.objects.filter(published_on__isnull=False),
             provinces=_provinces(),

@@ -84,3 +84,11 @@ def test_the_lists_search_filter_and_download_with_formulas_neutralised(client, 
     client.post(reverse("brands:entry_list"), {"entry": entry.pk, "reason": "Spot check failed."})
     api = client.get(reverse("api:brand-list"), {"status": "revoked"}).json()["results"]
     assert (api[0]["brand"], api[0]["revoked_reason"]) == ("=Feiyue", "Spot check failed.")
+
+
+def test_the_list_puts_each_entry_on_the_map_in_its_city_linking_its_owners_profile(client, entry):
+    page = client.get(reverse("brands:entry_list"))
+    markers = page.context["registry_map"]["payload"]["markers"]
+    assert [(m["region"], [e["label"] for e in m["entries"]]) for m in markers] == [(entry.region_id, [entry.brand])]
+    assert markers[0]["entries"][0]["url"] == reverse("enterprises:public_profile", args=[entry.owner_id])
+    assert 'id="registry-map-data"' in page.text

@@ -399,3 +399,10 @@ def test_the_inspection_page_query_count_does_not_grow_with_results(
     )
     with django_assert_max_num_queries(6):
         assert client.get(url).status_code == 200
+
+
+def test_the_three_products_map_follows_the_filters(client, three_products):
+    page = client.get(reverse("products:entry_list"), {"province": "110000"})
+    payload = page.context["registry_map"]["payload"]
+    assert set(payload["provinces"]) == {"110000"}
+    assert "Eye-care lamp" in [e["label"] for m in payload["markers"] for e in m["entries"]]
