@@ -292,6 +292,7 @@ def _ensure_user(demo: DemoUser) -> User:
             password=DEMO_PASSWORD,
             display_name=demo.display_name,
             email=f"{demo.username}@example.com",
+            shared_hash=True,
         )
     return user
 

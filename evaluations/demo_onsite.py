@@ -50,7 +50,11 @@ def _assessors(institution: Institution, *, password: str) -> list[User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = user_create(
-                username=username, password=password, display_name=display_name, email=f"{username}@example.com"
+                username=username,
+                password=password,
+                display_name=display_name,
+                email=f"{username}@example.com",
+                shared_hash=True,
             )
             membership_grant(user=user, role=Role.ASSESSOR, institution=institution)
         people.append(user)

@@ -49,6 +49,7 @@ def experts_of_demo(password: str) -> list[User]:
             password=password,
             display_name=f"评审专家 Expert {name[-1].upper()}",
             email=f"{name}@example.com",
+            shared_hash=True,
         )
         if not user.has_role(Role.EXPERT):
             membership_grant(user=user, role=Role.EXPERT)
@@ -64,6 +65,7 @@ def member(enterprise: Enterprise, *, password: str) -> User:
         password=password,
         display_name=f"申报联系人 {enterprise.pk}",
         email=f"{username}@example.com",
+        shared_hash=True,
     )
     if not user.memberships.filter(enterprise=enterprise).exists():
         membership_grant(user=user, role=Role.ENTERPRISE_ADMIN, enterprise=enterprise)

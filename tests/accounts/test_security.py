@@ -157,3 +157,13 @@ def test_audit_log_page_is_for_platform_admins_only(client, alice, miit_officer)
     response = client.get(reverse("accounts:audit_log"), {"action": AuditAction.ACCESS_DENIED})
     assert response.status_code == 200
     assert "alice" in response.text
+
+
+def test_demo_accounts_share_one_hash_of_the_published_password_and_real_accounts_do_not(db):
+    from accounts.services import user_create
+
+    demo = [user_create(username=f"demo{n}", password="QualityPath-2026", shared_hash=True) for n in range(2)]
+    real = [user_create(username=f"real{n}", password="QualityPath-2026") for n in range(2)]
+    assert demo[0].password == demo[1].password
+    assert real[0].password != real[1].password  # each its own salt
+    assert all(user.check_password("QualityPath-2026") for user in demo + real)
