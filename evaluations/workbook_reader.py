@@ -9,7 +9,7 @@ an entity is refused) and never evaluates formulas: a cell holding one is an err
 import io
 import zipfile
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from xml.parsers.expat import ExpatError
@@ -99,7 +99,7 @@ def check_container(data: bytes, limits: Limits) -> None:
         )
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     """A cell's value as the text we compare: numbers without trailing zeros, booleans as yes/no."""
     if value.__class__ is str:  # the commonest, first (the reader has stripped it)
         return value.strip()
@@ -119,26 +119,27 @@ def _text(value) -> str:
 
 
 def _rating(value) -> str:
-    text = _text(value).lower()
+    text = cell_text(value).lower()
     return "na" if text in ("n/a", "n.a.") else text
 
 
 def _comment(value) -> str:
-    text = _text(value)
+    text = cell_text(value)
     if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
         text = text[1:]  # our own neutralised export, read back
     return text
 
 
-def read_rows(
-    data: bytes, *, limits: Limits, progress: Callable[[int], None] | None = None
-) -> tuple[list[Row], list[Problem]]:
-    """The data rows of the "ratings" sheet and the problems found in single cells (formulas); raises
-    ``WorkbookRefused`` when the file itself cannot be read."""
+def read_sheet(data: bytes, limits: Limits, *, sheet: str, header: tuple[str, ...], columns: int, read):
+    """Open ``sheet`` of an uploaded workbook after the container checks and return ``read(rows)``, ``rows`` being
+    its data rows (``data_rows``). Every way the file cannot be read becomes a ``WorkbookRefused`` that says so.
+    Shared by every workbook the platform imports (ratings, inspection results)."""
     check_container(data, limits)
+    damaged = _("The workbook is damaged and cannot be opened.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _read_sheet(xlsx_stream.sheet_rows(archive, SHEET, columns=len(COLUMNS)), limits, progress)
+            cells = xlsx_stream.sheet_rows(archive, sheet, columns=columns)
+            return read(data_rows(cells, limits, sheet=sheet, header=header))
     except DefusedXmlException as exc:
         raise WorkbookRefused(
             _(
@@ -151,25 +152,26 @@ def read_rows(
         if exc.kind == "no_sheet":
             raise WorkbookRefused(
                 _("The workbook has no sheet named “{sheet}”; download the template and fill that in.").format(
-                    sheet=SHEET
+                    sheet=sheet
                 ),
                 kind="no_sheet",
             ) from exc
-        raise WorkbookRefused(_("The workbook is damaged and cannot be opened."), kind="not_xlsx") from exc
+        raise WorkbookRefused(damaged, kind="not_xlsx") from exc
     except (ExpatError, ValueError, IndexError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise WorkbookRefused(_("The workbook is damaged and cannot be opened."), kind="not_xlsx") from exc
+        raise WorkbookRefused(damaged, kind="not_xlsx") from exc
     except NotImplementedError as exc:  # zipfile, for a compression method Excel never uses
-        raise WorkbookRefused(_("The workbook is damaged and cannot be opened."), kind="not_xlsx") from exc
+        raise WorkbookRefused(damaged, kind="not_xlsx") from exc
 
 
-def _read_sheet(cells, limits: Limits, progress) -> tuple[list[Row], list[Problem]]:
-    rows: list[Row] = []
-    problems: list[Problem] = []
-    number, header = next(cells, (0, None))
-    if number != 1 or tuple(_text(v) for v in header[: len(HEADER)]) != HEADER:
+def data_rows(cells, limits: Limits, *, sheet: str, header: tuple[str, ...]) -> Iterator[tuple[int, list, set[int]]]:
+    """After the header row (which must be the template's): each row that is not empty, as its number, its values
+    and the indexes of its cells holding a formula (an ``xlsx_stream.Formula``, or text a spreadsheet would take
+    for one: openpyxl reported both). More than ``limits.max_rows`` rows refuse the file."""
+    number, first = next(cells, (0, None))
+    if number != 1 or tuple(cell_text(v) for v in first[: len(header)]) != header:
         raise WorkbookRefused(
             _("The sheet “{sheet}” does not start with the template's header row; download a fresh template.").format(
-                sheet=SHEET
+                sheet=sheet
             ),
             kind="header",
         )
@@ -183,10 +185,29 @@ def _read_sheet(cells, limits: Limits, progress) -> tuple[list[Row], list[Proble
             )
         if values.count(None) + values.count("") == len(values):
             continue
-        code = _text(values[CODE])
-        # a formula cell (an xlsx_stream.Formula), or text a spreadsheet would take for one: openpyxl reported both
-        formulas = [index for index, value in enumerate(values) if isinstance(value, str) and value.startswith("=")]
-        for index in formulas:
+        yield (
+            number,
+            values,
+            {index for index, value in enumerate(values) if isinstance(value, str) and value.startswith("=")},
+        )
+
+
+def read_rows(
+    data: bytes, *, limits: Limits, progress: Callable[[int], None] | None = None
+) -> tuple[list[Row], list[Problem]]:
+    """The data rows of the "ratings" sheet and the problems found in single cells (formulas); raises
+    ``WorkbookRefused`` when the file itself cannot be read."""
+    return read_sheet(
+        data, limits, sheet=SHEET, header=HEADER, columns=len(COLUMNS), read=lambda rows: _rating_rows(rows, progress)
+    )
+
+
+def _rating_rows(data: Iterator, progress) -> tuple[list[Row], list[Problem]]:
+    rows: list[Row] = []
+    problems: list[Problem] = []
+    for number, values, formulas in data:
+        code = cell_text(values[CODE])
+        for index in sorted(formulas):
             problems.append(
                 Problem(
                     kind="formula",
@@ -199,8 +220,8 @@ def _read_sheet(cells, limits: Limits, progress) -> tuple[list[Row], list[Proble
         rows.append(
             Row(
                 number=number,
-                evaluation=_text(values[EVALUATION]),
-                credit_code=_text(values[CREDIT_CODE]),
+                evaluation=cell_text(values[EVALUATION]),
+                credit_code=cell_text(values[CREDIT_CODE]),
                 code=code,
                 value="" if RATING in formulas else _rating(values[RATING]),
                 comment="" if COMMENT in formulas else _comment(values[COMMENT]),

@@ -15,23 +15,17 @@ holding one is an error.
 """
 
 import io
-import zipfile
-import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from xml.parsers.expat import ExpatError
 
 import openpyxl
-from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from core.exports import FORMULA_TRIGGERS, neutralise
 from enterprises import credit_code
 from enterprises.validators import validate_credit_code
-from evaluations import xlsx_stream
-from evaluations.workbook_reader import Limits, WorkbookRefused, check_container
+from evaluations.workbook_reader import Limits, cell_text, read_sheet
 from evaluations.workbooks import Problem
 
 SHEET = "inspections"
@@ -165,20 +159,9 @@ def write_template(rows: list[list] | None = None) -> bytes:
 
 
 def _text(value) -> str:
-    """A cell as text: numbers without trailing zeros (a sample number typed as 12 is "12"), our own neutralised
-    export read back without its apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        try:
-            return format(Decimal(str(value)).normalize(), "f")
-        except InvalidOperation:
-            return str(value)
-    text = str(value).strip()
+    """A cell as text (``cell_text``: numbers without trailing zeros, so a sample number typed as 12 is "12"), our
+    own neutralised export read back without its apostrophe."""
+    text = cell_text(value)
     if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
         text = text[1:]
     return text
@@ -186,57 +169,15 @@ def _text(value) -> str:
 
 def read_rows(data: bytes, *, limits: Limits) -> tuple[list[Row], list[Problem]]:
     """The data rows of the "inspections" sheet and the problems of single cells (formulas); raises
-    ``WorkbookRefused`` when the file itself cannot be read."""
-    check_container(data, limits)
-    damaged = _("The workbook is damaged and cannot be opened.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return _read_sheet(xlsx_stream.sheet_rows(archive, SHEET, columns=len(COLUMNS)), limits)
-    except DefusedXmlException as exc:
-        raise WorkbookRefused(
-            _(
-                "The workbook contains XML declarations (a DTD or entities) that are not accepted; save it again as an "
-                "Excel workbook (.xlsx) and upload it."
-            ),
-            kind="unsafe_xml",
-        ) from exc
-    except xlsx_stream.XlsxError as exc:
-        if exc.kind == "no_sheet":
-            raise WorkbookRefused(
-                _("The workbook has no sheet named “{sheet}”; download the template and fill that in.").format(
-                    sheet=SHEET
-                ),
-                kind="no_sheet",
-            ) from exc
-        raise WorkbookRefused(damaged, kind="not_xlsx") from exc
-    except (ExpatError, ValueError, IndexError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise WorkbookRefused(damaged, kind="not_xlsx") from exc
-    except NotImplementedError as exc:  # zipfile, for a compression method Excel never uses
-        raise WorkbookRefused(damaged, kind="not_xlsx") from exc
+    ``WorkbookRefused`` when the file itself cannot be read (``evaluations.workbook_reader.read_sheet``, as the
+    rating workbooks)."""
+    return read_sheet(data, limits, sheet=SHEET, header=HEADER, columns=len(COLUMNS), read=_inspection_rows)
 
 
-def _read_sheet(cells, limits: Limits) -> tuple[list[Row], list[Problem]]:
+def _inspection_rows(data) -> tuple[list[Row], list[Problem]]:
     rows: list[Row] = []
     problems: list[Problem] = []
-    number, header = next(cells, (0, None))
-    if number != 1 or tuple(_text(value) for value in header[: len(HEADER)]) != HEADER:
-        raise WorkbookRefused(
-            _("The sheet “{sheet}” does not start with the template's header row; download a fresh template.").format(
-                sheet=SHEET
-            ),
-            kind="header",
-        )
-    for number, values in cells:
-        if number - 1 > limits.max_rows:
-            raise WorkbookRefused(
-                _("The workbook has more than {limit} rows; split it into smaller batches.").format(
-                    limit=limits.max_rows
-                ),
-                kind="too_many_rows",
-            )
-        if all(value is None or value == "" for value in values):
-            continue
-        formulas = {index for index, value in enumerate(values) if isinstance(value, str) and value.startswith("=")}
+    for number, values, formulas in data:
         for index in sorted(formulas):
             problems.append(
                 Problem(
