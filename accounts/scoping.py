@@ -132,14 +132,22 @@ def get_scoped_or_404(
         return obj
     hidden = queryset.filter(**lookup).first()
     if hidden is not None:
-        from accounts.services import audit_record
-
-        audit_record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=user if user is not None and user.is_authenticated else None,
-            request=request,
-            target=hidden,
-            success=False,
-            details={"reason": "out_of_scope", "path": request.path if request is not None else ""},
-        )
+        raise not_found(user, hidden, request=request, reason="out_of_scope")
     raise Http404
+
+
+def not_found(user, target: Model, *, request: HttpRequest | None = None, reason: str, **details) -> Http404:
+    """The 404 to raise for ``target``, which exists but ``user`` may not read, once the denied attempt is audited
+    with its ``reason`` (the reader learns nothing of what exists; the auditor sees who tried what, from where):
+    ``raise not_found(user, obj, request=request, reason="...")``."""
+    from accounts.services import audit_record
+
+    audit_record(
+        action=AuditAction.ACCESS_DENIED,
+        actor=user if user is not None and user.is_authenticated else None,
+        request=request,
+        target=target,
+        success=False,
+        details={"reason": reason, "path": request.path if request is not None else "", **details},
+    )
+    return Http404()

@@ -1,12 +1,11 @@
 """Reads of the public brand lists, and of brand cultivation self-evaluations (through accounts.scoping)."""
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 
-from accounts.choices import ENTERPRISE_ROLES, AuditAction, Role
+from accounts.choices import ENTERPRISE_ROLES, Role
 from accounts.models import User
-from accounts.scoping import get_scoped_or_404, scope
-from accounts.services import audit_record
+from accounts.scoping import get_scoped_or_404, not_found, scope
 from brands.models import AssessmentStatus, BrandAssessment, BrandEntry, EntryStatus
 from evaluations import scoring
 from evaluations import selectors as evaluation_selectors
@@ -63,15 +62,7 @@ def assessment_get(*, user: User, pk: int, request: HttpRequest | None = None) -
         assessment.status == AssessmentStatus.SUBMITTED and user.has_role(*OVERSEERS)
     ):
         return assessment
-    audit_record(
-        action=AuditAction.ACCESS_DENIED,
-        actor=user,
-        request=request,
-        target=assessment,
-        success=False,
-        details={"reason": "draft_of_another_enterprise"},
-    )
-    raise Http404
+    raise not_found(user, assessment, request=request, reason="draft_of_another_enterprise")
 
 
 def assessment_estimate(*, assessment: BrandAssessment) -> scoring.Result:

@@ -10,10 +10,9 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.choices import INSTITUTION_ROLES, AuditAction, Role
+from accounts.choices import INSTITUTION_ROLES, Role
 from accounts.models import User
-from accounts.scoping import COUNTRY_WIDE_ROLES, get_scoped_or_404, scope
-from accounts.services import audit_record
+from accounts.scoping import COUNTRY_WIDE_ROLES, get_scoped_or_404, not_found, scope
 from evaluations import scoring
 from evaluations.choices import EvaluationStatus
 from evaluations.models import (
@@ -320,15 +319,7 @@ def ratings_of(user: User, evaluation: Evaluation, assessor_pk: int, *, request:
     blind = member is not None and member.ratings_submitted_at is None and assessor_pk != user.pk
     outsider = member is None and (evaluation.status in RATINGS_OPEN_STATUSES or not user.has_role(*RATING_OVERSEERS))
     if blind or outsider:
-        audit_record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=user,
-            request=request,
-            target=evaluation,
-            success=False,
-            details={"reason": "blind_rating", "assessor": assessor_pk},
-        )
-        raise Http404
+        raise not_found(user, evaluation, request=request, reason="blind_rating", assessor=assessor_pk)
     return {
         (r.requirement or r.condition).code: r
         for r in ratings_visible(user, evaluation).filter(assessor_id=assessor_pk)

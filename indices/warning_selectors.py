@@ -17,8 +17,7 @@ from django.http import Http404, HttpRequest
 
 from accounts.choices import AuditAction, Role
 from accounts.models import AuditLog
-from accounts.scoping import COUNTRY_WIDE_ROLES, NOTHING
-from accounts.services import audit_record
+from accounts.scoping import COUNTRY_WIDE_ROLES, NOTHING, not_found
 from enterprises.models import Industry, Region
 from indices import warnings as rules
 from indices.choices import WarningState
@@ -79,14 +78,7 @@ def warning_get(*, user, pk: int, request: HttpRequest | None = None) -> EarlyWa
         return warning
     hidden = EarlyWarning.objects.filter(pk=pk).first()
     if hidden is not None:
-        audit_record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=user if user is not None and user.is_authenticated else None,
-            request=request,
-            target=hidden,
-            success=False,
-            details={"reason": "out_of_scope", "path": request.path if request is not None else ""},
-        )
+        raise not_found(user, hidden, request=request, reason="out_of_scope")
     raise Http404
 
 

@@ -14,9 +14,8 @@ from django.db.models.functions import Concat, Substr
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts.choices import AuditAction, Role
-from accounts.scoping import scope
-from accounts.services import audit_record
+from accounts.choices import Role
+from accounts.scoping import not_found, scope
 from brands.models import BrandEntry, EntryStatus
 from core.models import pick_language
 from enterprises.models import Enterprise
@@ -122,15 +121,7 @@ def batch_get(*, user, pk: int, request: HttpRequest | None = None) -> Inspectio
         raise Http404
     if batch.is_published or may_manage(user, batch):
         return batch
-    audit_record(
-        action=AuditAction.ACCESS_DENIED,
-        actor=user if user.is_authenticated else None,
-        request=request,
-        target=batch,
-        success=False,
-        details={"reason": "not_published", "path": request.path if request is not None else ""},
-    )
-    raise Http404
+    raise not_found(user, batch, request=request, reason="not_published")
 
 
 def batch_results(*, user, batch: InspectionBatch) -> QuerySet[InspectionResult]:
@@ -263,13 +254,5 @@ def enterprise_profile(*, user, pk: int, request: HttpRequest | None = None) -> 
         "platforms": list(_published(user, Platform).filter(host=enterprise).order_by("name_zh")),
     }
     if not any(value for key, value in profile.items() if key not in ("enterprise", "level_name")):
-        audit_record(
-            action=AuditAction.ACCESS_DENIED,
-            actor=user if user is not None and user.is_authenticated else None,
-            request=request,
-            target=enterprise,
-            success=False,
-            details={"reason": "nothing_published", "path": request.path if request is not None else ""},
-        )
-        raise Http404
+        raise not_found(user, enterprise, request=request, reason="nothing_published")
     return profile
