@@ -40,3 +40,4 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     STATE_CHANGE = "state_change", _("State changed")
+    EXPORT = "export", _("Exported")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "pilots",
     "brands",
     "products",
+    "summaries",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,10 @@ CELERY_BEAT_SCHEDULE = {
     "requeue-stale-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
     "recompute-indices": {"task": "indices.tasks.recompute_indices_task", "schedule": crontab(hour=1, minute=15)},
     "raise-early-warnings": {"task": "indices.tasks.warnings_raise_task", "schedule": crontab(hour=2, minute=0)},
+    "summary-deadline-reminders": {
+        "task": "summaries.tasks.reminders_send_task",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 # The index is recomputed this long after a result is published or revoked (one run for a burst of them).
 INDEX_RECOMPUTE_DELAY_SECONDS = env_int("INDEX_RECOMPUTE_DELAY_SECONDS", default=300, minimum=0)

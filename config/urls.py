@@ -20,6 +20,7 @@ urlpatterns = [
     path("pilots/", include("pilots.urls")),
     path("brands/", include("brands.urls")),
     path("products/", include("products.urls")),
+    path("summaries/", include("summaries.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

@@ -42,6 +42,9 @@ def _navigation(user) -> list[tuple[str, str]]:
         items.append((_("Early warnings"), reverse("indices:warning_list")))
     if user.has_role(Role.AUTHORITY, Role.NATIONAL):
         items.append((_("Inspection imports"), reverse("products:inspection_import")))
+    if user.has_role(Role.AUTHORITY, Role.NATIONAL, Role.PLATFORM_ADMIN):
+        items.append((_("Annual summaries"), reverse("summaries:index")))
+    items.append((_("My exports"), reverse("core:export_list")))
     if user.has_role(*_CLAIM_ROLES):
         items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
     if user.has_role(Role.PLATFORM_ADMIN):

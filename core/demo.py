@@ -386,6 +386,9 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from indices.warning_services import warnings_raise
 
     warnings_raise()  # as the nightly beat would: labs due and inspection failure rates show on authorities' homes
+    from summaries.demo import seed_summaries
+
+    summaries = seed_summaries(rng=random.Random(f"{seed}-summaries"), password=DEMO_PASSWORD)
     summary = {
         "enterprises": Enterprise.objects.count(),
         "supplier_links": SupplierLink.objects.count(),
@@ -397,6 +400,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "pilots": pilots,
         "brands": brands,
         "products": products,
+        "summaries": summaries,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

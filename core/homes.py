@@ -5,6 +5,7 @@ from enterprises import selectors as enterprise_selectors
 from evaluations import selectors as evaluation_selectors
 from indices import dashboard_selectors as index_selectors
 from indices import warning_selectors
+from summaries import selectors as summary_selectors
 
 
 def home_context(*, user, role: str | None) -> dict:
@@ -34,6 +35,7 @@ def home_context(*, user, role: str | None) -> dict:
             "pending_claims": enterprise_selectors.claim_list(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
             "warnings": warning_selectors.warning_summary(user=user),
+            "annual_summary": summary_selectors.home_panel(user),
         }
     if role in (Role.NATIONAL, Role.PLATFORM_ADMIN):
         return {
@@ -42,6 +44,7 @@ def home_context(*, user, role: str | None) -> dict:
             "by_province": enterprise_selectors.enterprises_by_province(user=user)[:10],
             "pending_claim_count": enterprise_selectors.claim_list(user=user).count(),
             "warnings": warning_selectors.warning_summary(user=user),
+            "annual_summary": summary_selectors.home_panel(user),
         }
     if role in (Role.ASSESSOR, Role.INSTITUTION_ADMIN):
         membership = next(m for m in user.active_memberships if m.institution_id)

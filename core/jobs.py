@@ -7,9 +7,10 @@ whose heartbeat stopped (a worker killed mid-run). A job that is done or failed 
 message delivered twice does no harm. The functions themselves must be idempotent: a job cut off mid-run starts
 over from the beginning.
 
-Job functions live in each app's ``jobs.py`` and register with ``@register("<app>.<what>")``; they take
-``(job, progress)`` and return the result as JSON-ready data. A ``DomainError`` or ``ValidationError`` ends the
-job as failed with its message; any other exception too, and it is re-raised for the worker's log.
+Job functions live in each app's ``jobs.py`` (exports in its ``exports.py``) and register with
+``@register("<app>.<what>")``; they take ``(job, progress)`` and return the result as JSON-ready data. A
+``DomainError`` or ``ValidationError`` ends the job as failed with its message; any other exception too, and it
+is re-raised for the worker's log.
 """
 
 import time
@@ -46,7 +47,7 @@ def register(kind: str) -> Callable[[JobFunction], JobFunction]:
 
 def runner_for(kind: str) -> JobFunction:
     if kind not in _RUNNERS:
-        autodiscover_modules("jobs")
+        autodiscover_modules("jobs", "exports")
     if kind not in _RUNNERS:
         raise LookupError(f"No job function is registered for {kind!r}.")
     return _RUNNERS[kind]

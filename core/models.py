@@ -88,6 +88,9 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    output = models.FileField(
+        _("output file"), upload_to="jobs/%Y/%m/", max_length=200, blank=True, help_text=_("An export's file.")
+    )
 
     class Meta:
         verbose_name = _("background job")

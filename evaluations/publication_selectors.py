@@ -123,6 +123,17 @@ def results_published(*, user) -> QuerySet[Evaluation]:
     )
 
 
+def results_in_area(*, user) -> QuerySet[Evaluation]:
+    """The published results (published, expired or revoked) of ``user``'s own area: an enterprise's own, an
+    authority's region, an assessor's or institution's assignments, the country for MIIT. Unlike
+    ``results_published``, not the published levels of everyone else (what the "results" export holds)."""
+    return (
+        scope(user, Evaluation.objects.filter(Evaluation.published_q), published=False)
+        .select_related("enterprise__region", "enterprise__industry", "model", "certificate")
+        .order_by("-published_at", "pk")
+    )
+
+
 def certificate_get(*, user, number: str, request: HttpRequest | None = None) -> Certificate:
     """A certificate by number (certificates are public once issued), with what its pages show."""
     queryset = Certificate.objects.select_related(

@@ -41,6 +41,7 @@ from selections.models import (
     Quota,
     Review,
     ReviewScore,
+    StoredFile,
 )
 from selections.registries import entry_publish
 
@@ -258,6 +259,28 @@ def call_announce(*, call: Call, by: User, request: HttpRequest | None = None) -
     return call
 
 
+def stored_file_create(
+    *, model: type[StoredFile], upload: UploadedFile, by: User, request: HttpRequest | None = None, **fields
+) -> StoredFile:
+    """Keep an uploaded file as a new row of ``model`` (a ``StoredFile``) with ``fields``: its type checked by
+    content and its size limited (the evidence rules), stored under its SHA-256, the upload audited. A refused file
+    raises a ValidationError and nothing is stored."""
+    accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
+    item = model(
+        original_name=accepted.name,
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
+        uploaded_by=by,
+        **fields,
+    )
+    item.file.save(item.original_name, upload, save=False)
+    item.save()
+    details = {"sha256": item.sha256, **{k: v for k, v in fields.items() if isinstance(v, bool | int | str)}}
+    audit_record(action=AuditAction.CREATE, actor=by, request=request, target=item, details=details)
+    return item
+
+
 @transaction.atomic
 def call_attachment_add(
     *, call: Call, upload: UploadedFile, by: User, request: HttpRequest | None = None
@@ -267,21 +290,7 @@ def call_attachment_add(
     call = Call.objects.select_for_update().get(pk=call.pk)
     if not is_organiser(by, call):
         raise NotPermitted(_("Only the call's organiser attaches its documents."))
-    accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
-    attachment = CallAttachment(
-        call=call,
-        original_name=accepted.name,
-        content_type=accepted.content_type,
-        size=accepted.size,
-        sha256=accepted.sha256,
-        uploaded_by=by,
-    )
-    attachment.file.save(attachment.original_name, upload, save=False)
-    attachment.save()
-    audit_record(
-        action=AuditAction.CREATE, actor=by, request=request, target=attachment, details={"sha256": attachment.sha256}
-    )
-    return attachment
+    return stored_file_create(model=CallAttachment, upload=upload, by=by, request=request, call=call)
 
 
 @transaction.atomic
@@ -453,26 +462,9 @@ def attachment_add(
     a refused file is not stored. ``public``: the applicant agrees that it is published with the entry."""
     application = Application.objects.select_for_update().select_related("enterprise").get(pk=application.pk)
     _require_own_draft(application, by)
-    accepted = file_types.accept_upload(upload, max_bytes=settings.EVIDENCE_MAX_BYTES)
-    attachment = ApplicationAttachment(
-        application=application,
-        original_name=accepted.name,
-        content_type=accepted.content_type,
-        size=accepted.size,
-        sha256=accepted.sha256,
-        public=public,
-        uploaded_by=by,
+    return stored_file_create(
+        model=ApplicationAttachment, upload=upload, by=by, request=request, application=application, public=public
     )
-    attachment.file.save(attachment.original_name, upload, save=False)
-    attachment.save()
-    audit_record(
-        action=AuditAction.CREATE,
-        actor=by,
-        request=request,
-        target=attachment,
-        details={"sha256": attachment.sha256, "public": public},
-    )
-    return attachment
 
 
 @transaction.atomic

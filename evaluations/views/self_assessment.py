@@ -16,17 +16,22 @@ from enterprises.selectors import enterprise_of
 from evaluations import selectors, services
 from evaluations.choices import RATING_CHOICES, EvaluationStatus
 from evaluations.diagnosis import read_diagnosis_token
+from evaluations.filters import EvaluationFilterSet
 from evaluations.forms import EvidenceForm
 
 
 class EvaluationListView(LoginRequiredMixin, TemplateView):
+    """The evaluations the user works with, filtered (the same filters as its export, ``evaluations.exports``)."""
+
     template_name = "evaluations/evaluation_list.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         token = self.request.GET.get("diagnosis", "")
+        filterset = EvaluationFilterSet(self.request.GET, queryset=selectors.evaluation_list(user=user))
         return super().get_context_data(
-            evaluations=selectors.evaluation_list(user=user)[:100],
+            evaluations=filterset.qs[:100],
+            filterset=filterset,
             can_start=user.has_role(*ENTERPRISE_ROLES),
             diagnosis_token=token if token and read_diagnosis_token(token) else "",
             **kwargs,

@@ -79,7 +79,8 @@ def test_the_lists_search_filter_and_download_with_formulas_neutralised(client, 
     rows = list(
         csv.reader(io.StringIO(client.get(reverse("brands:entry_download", args=["csv"])).content.decode("utf-8-sig")))
     )
-    assert rows[1][2] == "'=Feiyue"
+    assert rows[0][0].startswith("# Data vintage: ")  # when the data were read, before the header row
+    assert rows[2][2] == "'=Feiyue"
     client.force_login(miit_officer)
     client.post(reverse("brands:entry_list"), {"entry": entry.pk, "reason": "Spot check failed."})
     api = client.get(reverse("api:brand-list"), {"status": "revoked"}).json()["results"]

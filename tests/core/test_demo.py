@@ -93,3 +93,30 @@ def test_demo_history_gives_the_index_four_years_of_published_results():
         status=CertificateStatus.VALID, valid_until__gte=today, valid_until__lte=today + datetime.timedelta(days=90)
     )
     assert expiring.exists()
+
+    # The annual summaries: 2024 and 2025 in mixed states; every frozen KPI block equals the same figures
+    # counted independently from the demo data (tests/summaries/independent.py), as does a fresh computation.
+    from enterprises.models import Authority
+    from summaries.kpis import kpis_compute
+    from summaries.models import AnnualSummary
+    from tests.summaries.independent import assert_figures_match, expected_figures
+
+    statuses = {year: Counter() for year in (2024, 2025)}
+    for summary in AnnualSummary.objects.select_related("template"):
+        statuses[summary.template.year][summary.board_status] += 1
+    assert statuses[2024]["accepted"] >= 25
+    assert statuses[2024]["late"] >= 1
+    assert {"accepted", "submitted", "late", "returned", "draft"} <= set(statuses[2025])
+    assert sum(statuses[2025].values()) < 37  # some have not started
+    assert AnnualSummary.objects.get(template__year=2025, authority="GD").status == "returned"
+    submitted = AnnualSummary.objects.filter(submitted_at__isnull=False).select_related("template", "authority")
+    for code in ("GD", "SZ", "BJ", "XJ", "XPCC", "JS"):
+        authority = Authority.objects.get(code=code)
+        for year in (2024, 2025):
+            with time_machine.travel(TODAY, tick=False):
+                expected = expected_figures(authority, year, today=today)
+                assert_figures_match(kpis_compute(authority=authority, year=year), expected)
+    for summary in submitted:
+        if summary.authority_id in ("GD", "SZ", "BJ", "XJ", "XPCC", "JS"):
+            expected = expected_figures(summary.authority, summary.template.year, today=today)
+            assert_figures_match(summary.kpis, expected)

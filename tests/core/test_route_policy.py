@@ -66,6 +66,11 @@ POLICY = {
     "evaluations:workbook_upload": ({}, LOGIN),
     "evaluations:workbook_detail": ({"pk": 1}, LOGIN),
     "core:job_status": ({"pk": 1}, LOGIN),
+    # exports: started by a POST from a list, watched and downloaded by the person who asked
+    "core:export_list": ({}, LOGIN),
+    "core:export_start": ({}, METHOD),
+    "core:export_detail": ({"pk": 1}, LOGIN),
+    "core:job_download": ({"pk": 1}, LOGIN),
     "api:api-root": ({}, PUBLIC),
     "api:region-list": ({}, PUBLIC),
     "api:region-detail": ({"pk": "440300"}, PUBLIC),
@@ -152,6 +157,18 @@ POLICY = {
     "api:inspection-detail": ({"pk": 1}, MISSING),
     "api:schema": ({}, PUBLIC),
     "api:docs": ({}, PUBLIC),
+    # annual work summaries (authorities and MIIT only)
+    "summaries:index": ({}, LOGIN),
+    "summaries:template_create": ({}, LOGIN),
+    "summaries:template_edit": ({"year": 2025}, LOGIN),
+    "summaries:board": ({"year": 2025}, LOGIN),
+    "summaries:export": ({"year": 2025}, LOGIN),
+    "summaries:detail": ({"year": 2025, "code": "GD"}, LOGIN),
+    "summaries:save": ({"year": 2025, "code": "GD"}, LOGIN),
+    "summaries:review": ({"year": 2025, "code": "GD"}, LOGIN),
+    "summaries:attachment_add": ({"year": 2025, "code": "GD"}, LOGIN),
+    "summaries:attachment": ({"year": 2025, "code": "GD", "pk": 1}, LOGIN),
+    "summaries:attachment_remove": ({"year": 2025, "code": "GD", "pk": 1}, LOGIN),
 }
 
 

@@ -141,7 +141,8 @@ def test_national_map_drills_into_a_province_and_keeps_the_state_in_the_url(map_
     download = download_info.value
     assert download.suggested_filename == "quality-index-2024-330000.csv"
     content = Path(download.path()).read_text(encoding="utf-8-sig")
-    assert content.splitlines()[0].startswith("年份 Year,地区代码 Region code,地区 Region")
+    assert content.splitlines()[0].startswith("# ")  # the data vintage, in the page's language
+    assert content.splitlines()[1].startswith("年份 Year,地区代码 Region code,地区 Region")
     assert "330100" in content
 
     # PNG of the map: Plotly's own "download as PNG" button, under the content security policy.

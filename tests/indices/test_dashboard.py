@@ -59,14 +59,22 @@ def _page_config(response) -> dict:
 
 
 def _csv_rows(response) -> list[list[str]]:
+    """The header row and the rows of a CSV download, after checking its first line states the data vintage."""
     text = b"".join(response).decode("utf-8") if response.streaming else response.content.decode("utf-8")
     assert text.startswith("\ufeff"), "a byte order mark, for spreadsheet programs"
-    return list(csv.reader(io.StringIO(text[1:])))
+    vintage, *rows = csv.reader(io.StringIO(text[1:]))
+    assert len(vintage) == 1
+    assert vintage[0].startswith("# Data vintage: "), "the first line says when the data were read"
+    return rows
 
 
 def _xlsx_rows(response) -> list[tuple]:
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    return list(sheet.iter_rows(values_only=True))
+    """The rows of an XLSX download's data sheet, after checking its last sheet states the data vintage."""
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames[-1] == "About"
+    about = dict(workbook["About"].iter_rows(min_row=2, values_only=True))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(CST\)", about["Data vintage"])
+    return list(workbook.active.iter_rows(values_only=True))
 
 
 # --- Who sees what ---------------------------------------------------------------------------------------------

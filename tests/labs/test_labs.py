@@ -149,7 +149,8 @@ def test_the_public_registry_searches_and_downloads_with_formulas_neutralised(cl
     rows = list(
         csv.reader(io.StringIO(client.get(reverse("labs:lab_download", args=["csv"])).content.decode("utf-8-sig")))
     )
-    assert rows[1][3] == "'=HYPERLINK(1)"
+    assert rows[0][0].startswith("# Data vintage: ")  # when the data were read, before the header row
+    assert rows[2][3] == "'=HYPERLINK(1)"
     assert client.get(reverse("labs:lab_download", args=["pdf"])).status_code == 404
     assert client.get(reverse("labs:lab_detail", args=[lab.pk])).status_code == 200
     api = client.get(reverse("api:lab-list")).json()["results"]

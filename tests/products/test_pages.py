@@ -3,6 +3,7 @@ authorities and MIIT, the API, and an enterprise's public profile."""
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import openpyxl
@@ -97,11 +98,16 @@ def test_the_three_products_page_searches_and_filters_by_province(client, three_
 
 def test_the_three_products_download_in_csv_and_xlsx(client, three_products):
     rows = list(csv.reader(io.StringIO(text_of(client.get(reverse("products:entry_download", args=["csv"]))))))
-    assert rows[0][:3] == ["List", "Year", "Product"]
-    assert sorted(r[2] for r in rows[1:]) == ["护眼台灯", "智能热水器"]
+    assert rows[0][0].startswith("# Data vintage: ")  # when the data were read, before the header row
+    assert rows[1][:3] == ["List", "Year", "Product"]
+    assert sorted(r[2] for r in rows[2:]) == ["护眼台灯", "智能热水器"]
     response = client.get(reverse("products:entry_download", args=["xlsx"]))
     assert response["Content-Type"] == XLSX
-    assert openpyxl.load_workbook(io.BytesIO(response.content)).active.max_row == 3
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.active.max_row == 3
+    assert workbook.sheetnames[-1] == "About"
+    about = dict(workbook["About"].iter_rows(min_row=2, values_only=True))
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \(CST\)", about["Data vintage"])
     assert client.get(reverse("products:entry_download", args=["pdf"])).status_code == 404
 
 
@@ -121,7 +127,8 @@ def test_the_grading_page_lists_valid_records_and_filters_by_grade(client, shenz
     filtered = client.get(reverse("products:grading_list"), {"grade": "3"})
     assert ("GR-1" in filtered.text, "GR-2" in filtered.text) == (False, True)
     rows = list(csv.reader(io.StringIO(text_of(client.get(reverse("products:grading_download", args=["csv"]))))))
-    assert sorted((r[6], r[3]) for r in rows[1:]) == [("GR-1", "AAAAA"), ("GR-2", "AAA")]
+    assert rows[0][0].startswith("# Data vintage: ")
+    assert sorted((r[6], r[3]) for r in rows[2:]) == [("GR-1", "AAAAA"), ("GR-2", "AAA")]
 
 
 def test_a_report_number_is_unique_per_certifying_body(shenzhen_enterprise):
@@ -167,9 +174,10 @@ def test_the_inspection_results_filter_and_download_with_formulas_neutralised(cl
     assert "S000" not in client.get(reverse("products:inspection_list"), {"category": "pv_module"}).text
     published_batch.results.filter(row=2).update(defects="=HYPERLINK(1)")
     rows = list(csv.reader(io.StringIO(text_of(client.get(reverse("products:inspection_download", args=["csv"]))))))
-    assert len(rows) == 1 + 7
-    assert rows[1][10] == "'=HYPERLINK(1)"
-    assert {r[9] for r in rows[1:]} == {"Passed", "Failed"}
+    assert len(rows) == 2 + 7  # the data vintage, the header, the results
+    assert rows[0][0].startswith("# Data vintage: ")
+    assert rows[2][10] == "'=HYPERLINK(1)"
+    assert {r[9] for r in rows[2:]} == {"Passed", "Failed"}
 
 
 def test_a_batch_page_shows_its_results_and_failure_rate_per_province(client, published_batch):
