@@ -128,6 +128,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=0, minute=30),
     },
     "requeue-stale-jobs": {"task": "core.tasks.sweep_jobs", "schedule": 60.0},
+    "purge-old-exports": {"task": "core.tasks.purge_exports", "schedule": crontab(hour=3, minute=30)},
     "recompute-indices": {"task": "indices.tasks.recompute_indices_task", "schedule": crontab(hour=1, minute=15)},
     "raise-early-warnings": {"task": "indices.tasks.warnings_raise_task", "schedule": crontab(hour=2, minute=0)},
     "summary-deadline-reminders": {
@@ -143,6 +144,8 @@ GEO_CACHE_DIR = BASE_DIR / (env_str("GEO_CACHE_DIR") or "var/geo")  # a relative
 # by the sweeper; a job cut off this many times is given up.
 JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", default=300, minimum=1)
 JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", default=3, minimum=1)
+# Export files are kept this many days for download, then deleted (the job's row stays, saying it was).
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", default=30, minimum=1)
 # Early warning: a published inspection batch whose failure rate in a province is above this share (0 to 1) is a
 # warning for that province (with at least indices.warnings.INSPECTION_MIN_SAMPLES samples there).
 INSPECTION_FAILURE_RATE_WARNING = env_float("INSPECTION_FAILURE_RATE_WARNING", default=0.10, minimum=0.0, maximum=1.0)

@@ -19,11 +19,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import BinaryIO
 
 import xlsxwriter
+from django.conf import settings
 from django.core.files import File
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -247,12 +248,17 @@ ExportSource = Callable[..., Table]
 _SOURCES: dict[str, ExportSource] = {}
 
 
-def export_source(name: str) -> Callable[[ExportSource], ExportSource]:
+_PARAMS: dict[str, frozenset[str]] = {}
+
+
+def export_source(name: str, *, params: Iterable[str] = ()) -> Callable[[ExportSource], ExportSource]:
     """Declare a table that users can export in the background: ``function(user, params) -> Table``, which must
-    read through the scoping layer (it runs in a worker, as the user who asked)."""
+    read through the scoping layer (it runs in a worker, as the user who asked). ``params`` names the filters it
+    reads; nothing else of the list's query string is kept with the job."""
 
     def decorator(function: ExportSource) -> ExportSource:
         _SOURCES[name] = function
+        _PARAMS[name] = frozenset(params)
         return function
 
     return decorator
@@ -280,6 +286,24 @@ def save_output(job: Job, filename: str, write: Callable[[BinaryIO], object]) ->
     return {"filename": filename, "size": size}
 
 
+def exports_of(user):
+    """The export jobs ``user`` asked for, newest first."""
+    return Job.objects.filter(created_by=user, kind__in=export_kinds()).order_by("-created_at")
+
+
+def exports_purge(*, now=None) -> int:
+    """Delete the files of exports finished more than ``EXPORT_KEEP_DAYS`` ago (the job rows stay, with their
+    result, so "My exports" can say the file has expired). Returns how many files were deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    old = Job.objects.filter(finished_at__lt=cutoff).exclude(output="")
+    count = 0
+    for job in old.iterator():
+        job.output.delete(save=False)
+        Job.objects.filter(pk=job.pk).update(output="")
+        count += 1
+    return count
+
+
 def counted(rows: Iterable[Sequence], progress: Progress, total: int) -> Iterator[Sequence]:
     progress(0, total)
     done = 0
@@ -295,7 +319,8 @@ def table_export_start(*, user, source: str, fmt: str, params: dict, language: s
     source_for(source)
     if fmt not in FORMATS:
         raise Http404
-    data = {"source": source, "format": fmt, "params": params, "language": language}
+    kept = {key: value for key, value in params.items() if key in _PARAMS[source]}
+    data = {"source": source, "format": fmt, "params": kept, "language": language}
     return job_create(kind=TABLE_EXPORT_JOB, data=data, by=user)
 
 

@@ -1,6 +1,7 @@
 """A background job's state as JSON (polled by static/js/job-progress.js), and the exports a user has asked for:
 start one, watch its progress, download its file."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, JsonResponse
 from django.shortcuts import redirect, render
@@ -45,11 +46,9 @@ def export_start(request: HttpRequest):
 
 @login_required
 def export_list(request: HttpRequest):
-    """The exports this user asked for, newest first, kept for download."""
-    mine = Job.objects.filter(created_by=request.user, output__gt="") | Job.objects.filter(
-        created_by=request.user, kind__in=exports.export_kinds(), status__in=[Job.Status.QUEUED, Job.Status.RUNNING]
-    )
-    return render(request, "core/export_list.html", {"jobs": mine.order_by("-created_at")[:100]})
+    """The exports this user asked for, newest first: running, ready for download, failed or expired."""
+    context = {"jobs": exports.exports_of(request.user)[:100], "keep_days": settings.EXPORT_KEEP_DAYS}
+    return render(request, "core/export_list.html", context)
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from core import jobs
+from core import exports, jobs
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -14,3 +14,9 @@ def run_job(job_id: int) -> None:
 def sweep_jobs() -> list[int]:
     """Re-queue jobs whose worker died (beat runs this every minute)."""
     return jobs.jobs_sweep()
+
+
+@shared_task
+def purge_exports() -> int:
+    """Delete export files past their keeping time (beat runs this nightly)."""
+    return exports.exports_purge()

@@ -88,7 +88,7 @@ def filter_notes(filterset) -> list[tuple[str, str]]:
     ]
 
 
-@export_source("evaluations")
+@export_source("evaluations", params=EvaluationFilterSet.base_filters)
 def evaluations_table(user, params: dict) -> Table:
     """The evaluations ``user`` works with (``selectors.evaluation_list``, the evaluation list's rows), filtered
     as the list was."""
@@ -146,7 +146,7 @@ def evaluations_table(user, params: dict) -> Table:
     return Table(_("Evaluations"), headers, rows(), total=queryset.count(), notes=notes)
 
 
-@export_source("results")
+@export_source("results", params=PublishedResultFilterSet.base_filters)
 def results_table(user, params: dict) -> Table:
     """The published results and certificates of ``user``'s own area (``publication_selectors.results_in_area``),
     filtered as the quality inquiry."""

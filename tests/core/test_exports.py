@@ -188,7 +188,7 @@ def test_no_text_cell_becomes_a_formula_in_a_csv_or_an_xlsx(table):
 # --- Background exports through the views ------------------------------------------------------------------------
 
 
-@export_source("tests.squares")
+@export_source("tests.squares", params=["size"])
 def _squares(user, params: dict) -> Table:
     """n, n², and the name of the user who asked, for n up to ``size``: a source that shows whose job ran it."""
     size = int(params.get("size", 3))
@@ -231,7 +231,7 @@ def test_an_export_runs_in_the_background_and_its_owner_downloads_it(
     job = Job.objects.get(created_by=ann)
     assert response.status_code == 302
     assert response.url == reverse("core:export_detail", args=[job.pk])
-    assert (job.status, job.input["params"]) == ("done", {"size": "4", "page": "2"})
+    assert (job.status, job.input["params"]) == ("done", {"size": "4"})  # only the filters the source reads
     assert job.result["filename"].startswith("tests.squares-")
 
     detail = client.get(response.url)
@@ -300,3 +300,28 @@ def test_starting_an_export_needs_a_post_and_a_login(client, ann):
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
     assert not Job.objects.exists()
+
+
+def test_export_files_are_deleted_after_their_keeping_time(
+    client, ann, media, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core.exports import exports_purge
+
+    settings.EXPORT_KEEP_DAYS = 30
+    client.force_login(ann)
+    _start(client, django_capture_on_commit_callbacks, source="tests.squares", format="csv", size="2")
+    job = Job.objects.get(created_by=ann)
+    path = media / job.output.name
+    assert path.exists()
+    assert exports_purge(now=timezone.now() + timedelta(days=29)) == 0
+    assert exports_purge(now=timezone.now() + timedelta(days=31)) == 1
+    job.refresh_from_db()
+    assert not path.exists()
+    assert job.output == ""
+    assert job.status == "done"
+    assert client.get(reverse("core:job_download", args=[job.pk])).status_code == 404
+    assert "Expired: export again" in client.get(reverse("core:export_list")).text
