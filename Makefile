@@ -63,7 +63,7 @@ lint: venv-dev
 	$(VENV)/bin/ruff check .
 
 messages: venv-dev
-	$(MANAGE) makemessages -l zh_Hans --ignore '.venv/*' --no-obsolete
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete $(foreach dir,.venv tests benchmarks scripts artifacts var media node_modules,--ignore '$(dir)/*')
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:
