@@ -1,11 +1,12 @@
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import audit_chain
 from accounts.choices import ENTERPRISE_ROLES, INSTITUTION_ROLES, ROLE_PRIORITY, AuditAction, Role
 from core.exceptions import DomainError
 
@@ -155,6 +156,8 @@ class AuditLog(models.Model):
     user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
     success = models.BooleanField(_("success"), default=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous row's hash"), max_length=64, blank=True, editable=False)
+    chain_hash = models.CharField(_("hash"), max_length=64, blank=True, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
@@ -167,9 +170,20 @@ class AuditLog(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
+        """Append the row to the hash chain (``accounts.audit_chain``): under the writers' lock, link it to the
+        last row and hash its content as it will be stored."""
         if self.pk is not None:
             raise DomainError(_("The audit log is append-only."), code="audit_append_only")
-        super().save(*args, **kwargs)
+        self.ip_address = self._meta.get_field("ip_address").to_python(self.ip_address) or None
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit_chain.LOCK_KEY])
+            last = AuditLog.objects.exclude(chain_hash="").order_by("-pk").values_list("chain_hash", flat=True).first()
+            self.prev_hash = last or audit_chain.GENESIS
+            row = {name: getattr(self, name) for name in audit_chain.FIELDS}
+            self.chain_hash = audit_chain.digest(row, self.prev_hash)
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise DomainError(_("The audit log is append-only."), code="audit_append_only")

@@ -1,5 +1,6 @@
 from django.db.models import QuerySet
 
+from accounts import audit_chain
 from accounts.models import AuditLog
 
 
@@ -13,3 +14,9 @@ def audit_log_list(*, filters: dict) -> QuerySet[AuditLog]:
     if filters.get("success") in ("0", "1"):
         queryset = queryset.filter(success=filters["success"] == "1")
     return queryset
+
+
+def audit_chain_verify() -> audit_chain.Verification:
+    """Walk the whole audit log in id order and check its hash chain (``accounts.audit_chain``)."""
+    rows = AuditLog.objects.order_by("pk").values("id", "prev_hash", "chain_hash", *audit_chain.FIELDS)
+    return audit_chain.verify(rows.iterator(chunk_size=5000))

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from core.exceptions import NotPermitted
 from core.jobs import Progress, job_create, register
 from core.models import Job
 
@@ -249,16 +250,22 @@ _SOURCES: dict[str, ExportSource] = {}
 
 
 _PARAMS: dict[str, frozenset[str]] = {}
+_ALLOWED: dict[str, Callable[..., bool]] = {}
 
 
-def export_source(name: str, *, params: Iterable[str] = ()) -> Callable[[ExportSource], ExportSource]:
+def export_source(
+    name: str, *, params: Iterable[str] = (), allowed: Callable[..., bool] | None = None
+) -> Callable[[ExportSource], ExportSource]:
     """Declare a table that users can export in the background: ``function(user, params) -> Table``, which must
     read through the scoping layer (it runs in a worker, as the user who asked). ``params`` names the filters it
-    reads; nothing else of the list's query string is kept with the job."""
+    reads; nothing else of the list's query string is kept with the job. ``allowed(user)``, if given, says who may
+    export it at all (checked before the job is queued)."""
 
     def decorator(function: ExportSource) -> ExportSource:
         _SOURCES[name] = function
         _PARAMS[name] = frozenset(params)
+        if allowed is not None:
+            _ALLOWED[name] = allowed
         return function
 
     return decorator
@@ -319,6 +326,8 @@ def table_export_start(*, user, source: str, fmt: str, params: dict, language: s
     source_for(source)
     if fmt not in FORMATS:
         raise Http404
+    if source in _ALLOWED and not _ALLOWED[source](user):
+        raise NotPermitted(_("You may not export this list."))
     kept = {key: value for key, value in params.items() if key in _PARAMS[source]}
     data = {"source": source, "format": fmt, "params": kept, "language": language}
     return job_create(kind=TABLE_EXPORT_JOB, data=data, by=user)
