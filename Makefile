@@ -11,12 +11,19 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ENTERPRISES ?= 400
+# The benchmarks' PostgreSQL server when DATABASE_URL is unset (each script creates its own scratch databases).
+BENCH_DATABASE_URL := postgres://postgres@127.0.0.1:5432/qualitypath_bench
+BENCH_DATABASE_DEFAULTED := $(if $(DATABASE_URL),,yes)
 
-.PHONY: help run test lint check-python venv venv-dev messages clean
+.PHONY: help run test bench bench-quick lint check-python venv venv-dev messages clean
 
 help:
 	@echo "make run    - set up .venv, migrate, load reference + demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   - set up .venv with dev tools and run the whole test suite (uses DATABASE_URL/REDIS_URL if set)"
+	@echo "make bench  - every benchmark at full size against its baseline in the same run (20-40 min): a table and"
+	@echo "              benchmarks/results/bench-<date>.json; needs PostgreSQL: DATABASE_URL, by default"
+	@echo "              $(BENCH_DATABASE_URL) (scratch databases are made from it)"
+	@echo "make bench-quick - the same at small sizes (a few minutes): a smoke run, not the figures to quote"
 	@echo "make lint   - ruff check"
 
 check-python:
@@ -58,6 +65,19 @@ test: export DJANGO_SECRET_KEY := $(or $(DJANGO_SECRET_KEY),test-only-secret-key
 test: export DJANGO_HTTPS := false
 test: venv-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks run against PostgreSQL, DEBUG off and plain HTTP on loopback, like the tests; BENCH_ARGS passes more
+# (e.g. BENCH_ARGS="--only scoring,map").
+bench bench-quick: export DATABASE_URL := $(or $(DATABASE_URL),$(BENCH_DATABASE_URL))
+bench bench-quick: export DJANGO_SECRET_KEY := $(or $(DJANGO_SECRET_KEY),test-only-secret-key-not-for-production-use-0123456789)
+bench bench-quick: export DJANGO_HTTPS := false
+bench: venv-dev
+	@$(if $(BENCH_DATABASE_DEFAULTED),echo "DATABASE_URL is unset: using $(BENCH_DATABASE_URL)",true)
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
+
+bench-quick: venv-dev
+	@$(if $(BENCH_DATABASE_DEFAULTED),echo "DATABASE_URL is unset: using $(BENCH_DATABASE_URL)",true)
+	$(PY) benchmarks/run_all.py --quick $(BENCH_ARGS)
 
 lint: venv-dev
 	$(VENV)/bin/ruff check .

@@ -12,7 +12,8 @@ _TOUCH_EVERY_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session after ``SESSION_IDLE_TIMEOUT`` without activity or ``SESSION_ABSOLUTE_TIMEOUT`` after login.
+    """Ends a session after ``SESSION_IDLE_TIMEOUT`` without activity or ``SESSION_ABSOLUTE_TIMEOUT`` after login,
+    or when an administrator has ended the user's sessions since it began (``accounts.services.user_sessions_end``).
 
     The user is logged out, told why, and the audit log records it; the request then continues anonymously,
     so a protected page sends them to the login form and back afterwards.
@@ -32,7 +33,10 @@ class SessionTimeoutMiddleware:
         login_at = session.get(LOGIN_AT_KEY, now)
         last_seen = session.get(LAST_SEEN_KEY, now)
         reason = None
-        if now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+        ended = request.user.sessions_ended_at
+        if ended is not None and login_at <= ended.timestamp():
+            reason = _("An administrator ended your session. Please log in again.")
+        elif now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
             hours = int(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds() // 3600)
             reason = _("For your security, sessions end {hours} hours after login. Please log in again.").format(
                 hours=hours

@@ -16,6 +16,13 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    sessions_ended_at = models.DateTimeField(
+        _("sessions ended at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("An administrator ended the user's sessions: any session from before this is logged out."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -120,3 +120,15 @@ def membership_grant(
         details={"role": role, "user": user.get_username()},
     )
     return membership
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User, by: User, request: HttpRequest | None = None) -> User:
+    """End every session ``user`` has now (an administrator's decision: a lost laptop, a departure): each is
+    logged out at its next request (``SessionTimeoutMiddleware``); logging in again works as usual."""
+    user.sessions_ended_at = timezone.now()
+    user.save(update_fields=["sessions_ended_at"])
+    audit_record(
+        action=AuditAction.STATE_CHANGE, actor=by, request=request, target=user, details={"sessions_ended": True}
+    )
+    return user

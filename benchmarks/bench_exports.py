@@ -15,9 +15,10 @@ read a chunk at a time) three times, each in a fresh Python process so that its 
 
 It prints, for each, the wall time (query included), rows/s, the output size and the peak RSS of its process
 next to the RSS it had before the query (Django and the libraries loaded), then the ratio XLSX / CSV.
-``--json PATH`` also writes the figures as JSON. Not a test: run it by hand from the repository root against
-PostgreSQL. It creates its own scratch database (``bench_exp_<name>`` of DATABASE_URL, migrated; dropped at the
-end unless ``--keep``, and reused by the next run with ``--keep``), so the named database itself is not touched:
+``--json PATH`` also writes the figures as JSON (``benchmarks/figures.py``). Not a test: run it by hand from the
+repository root against PostgreSQL. It creates its own scratch database (``bench_exp_<name>`` of DATABASE_URL,
+migrated; dropped at the end unless ``--keep``, and reused by the next run with ``--keep``), so the named database
+itself is not touched:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qualitypath DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false \\
         .venv/bin/python benchmarks/bench_exports.py [--rows 500000] [--chunk 5000] [--keep] [--json figures.json]
@@ -44,6 +45,8 @@ import django
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
+
+from benchmarks.figures import figure, write_figures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 VINTAGE = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
@@ -289,8 +292,39 @@ def main() -> None:
             **figures,
             "ratio_xlsx_csv": ratio,
         }
-        args.json.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+        write_figures(args.json, summary, figure_rows(figures, args.rows))
         report(f"figures written to {args.json}")
+
+
+def figure_rows(figures: dict, rows: int) -> list[dict]:
+    """The figures as rows (``benchmarks/figures.py``): each writer against the run below it, and its memory."""
+    read, csv, xlsx = (figures[mode] for mode in MODES)
+    return [
+        figure(
+            f"XLSX export, {rows:,} rows x {len(COLUMNS)} columns",
+            xlsx["seconds"],
+            "s",
+            baseline="CSV export, same rows",
+            baseline_value=csv["seconds"],
+            ratio=xlsx["seconds"] / csv["seconds"],
+        ),
+        figure(
+            f"CSV export, {rows:,} rows x {len(COLUMNS)} columns",
+            csv["seconds"],
+            "s",
+            baseline="read only (floor)",
+            baseline_value=read["seconds"],
+            ratio=csv["seconds"] / read["seconds"],
+        ),
+        figure(
+            "XLSX export, peak RSS",
+            xlsx["rss_peak"] / 1_048_576,
+            "MB",
+            baseline="RSS before the query",
+            baseline_value=xlsx["rss_before"] / 1_048_576,
+            ratio=xlsx["rss_peak"] / xlsx["rss_before"],
+        ),
+    ]
 
 
 if __name__ == "__main__":

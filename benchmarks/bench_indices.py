@@ -32,7 +32,9 @@ with ``--keep``), so the named database itself is not touched:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qualitypath DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false \\
         .venv/bin/python benchmarks/bench_indices.py [--enterprises 500000] [--facts 200000] [--runs 3] \\
-        [--changed 1000] [--naive-years 1] [--clients 50] [--requests 10] [--keep]
+        [--changed 1000] [--naive-years 1] [--clients 50] [--requests 10] [--keep] [--json figures.json]
+
+``--json PATH`` also writes the figures (``benchmarks/figures.py``).
 """
 
 import argparse
@@ -64,6 +66,8 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from benchmarks.figures import figure, write_figures  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 30)
@@ -602,6 +606,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10, help="per client")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database (and reuse a kept one)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (the data set is written with COPY).")
@@ -648,25 +653,41 @@ def main() -> None:
         f"data: {held['enterprises']:,} enterprises, {held['facts']:,} facts ({held['official']:,} official) over "
         f"{YEARS[0]}-{YEARS[-1]}; {'reused' if reused else 'built'} in {built:.1f} s; today = {TODAY}"
     )
-    report_figures(
-        {
-            "first": first,
-            "nightly": nightly,
-            "day": day,
-            "changed": args.changed,
-            "peak": peak,
-            "maxrss": maxrss,
-            "profiled": profiled,
-            "watch": watch,
-            "cells": cells,
-            "naive_years": naive_years,
-            "naive": naive_figures,
-            "floor": full,
-            "narrow": (narrow_times, narrow_rows),
-            "bare": (bare_times, bare_rows),
-        }
-    )
+    figures = {
+        "first": first,
+        "nightly": nightly,
+        "day": day,
+        "changed": args.changed,
+        "peak": peak,
+        "maxrss": maxrss,
+        "profiled": profiled,
+        "watch": watch,
+        "cells": cells,
+        "naive_years": naive_years,
+        "naive": naive_figures,
+        "floor": full,
+        "narrow": (narrow_times, narrow_rows),
+        "bare": (bare_times, bare_rows),
+    }
+    report_figures(figures)
     report_load(load, clients=args.clients, requests=args.requests)
+    if args.json:
+        summary = {
+            "python": platform.python_version(),
+            "postgresql": connection.pg_version // 10000,
+            **held,
+            "reused": reused,
+            "cells": cells,
+            "runs": {situation: figures[situation][0] for situation in ("first", "nightly", "day")},
+            "changed": args.changed,
+            "peak_traced_bytes": peak,
+            "naive_years": naive_years,
+            "naive": dict(zip(("seconds", "cells", "differing"), naive_figures, strict=True)),
+            "floor": dict(zip(("seconds", "cells", "differing"), full, strict=True)),
+            "load": None if load is None else _load_summary(load, clients=args.clients, requests=args.requests),
+        }
+        write_figures(args.json, summary, figure_rows(figures, load, clients=args.clients, requests=args.requests))
+        report(f"figures written to {args.json}")
 
 
 def _runs(times: list[float]) -> str:
@@ -740,6 +761,77 @@ def report_load(load: dict | None, *, clients: int, requests: int) -> None:
             f"max {max(latencies) * 1000:7.1f} ms  failed {failed}"
         )
     report(f"   ratio dashboard p95 / healthz p95: {_p(load['dashboard'], 95) / _p(load['healthz'], 95):.1f}x")
+
+
+def _load_summary(load: dict, *, clients: int, requests: int) -> dict:
+    return {
+        "clients": clients,
+        "requests": requests,
+        "workers": load["workers"],
+        **{f"{page}_{q}_ms": _p(load[page], q) * 1000 for page in ("dashboard", "healthz") for q in (50, 95)},
+        "dashboard_failed": load["dashboard_failed"],
+        "healthz_failed": load["healthz_failed"],
+    }
+
+
+def figure_rows(f: dict, load: dict | None, *, clients: int, requests: int) -> list[dict]:
+    """The figures of ``report_figures`` and ``report_load`` as rows (``benchmarks/figures.py``)."""
+    median = {situation: statistics.median(f[situation][0]) for situation in ("first", "nightly", "day")}
+    naive_seconds = f["naive"][0]
+    naive_scaled = naive_seconds * len(YEARS) / len(f["naive_years"])
+    floor_median = statistics.median(f["floor"][0])
+    speedup = naive_scaled / median["first"]
+    # A baseline that does not compute the same cells is no baseline: say so next to its name.
+    naive = "naive ORM loop"
+    if len(f["naive_years"]) < len(YEARS):
+        naive += f" (scaled from {len(f['naive_years'])} of {len(YEARS)} years)"
+    if f["naive"][2]:
+        naive += f" ({f['naive'][2]:,} cells DIFFER)"
+    floor = "one SQL statement (floor)" + (f" ({f['floor'][2]:,} cells DIFFER)" if f["floor"][2] else "")
+    rows = [
+        figure(
+            "recompute 4 years, first run",
+            median["first"],
+            "s",
+            baseline=naive,
+            baseline_value=naive_scaled,
+            ratio=speedup,
+            target=">= 20x faster",
+            met=speedup >= 20,
+        ),
+        figure(
+            "recompute 4 years, nightly (no change)",
+            median["nightly"],
+            "s",
+            baseline=floor,
+            baseline_value=floor_median,
+            ratio=median["nightly"] / floor_median,
+            target="<= 1.5x",
+            met=median["nightly"] / floor_median <= 1.5,
+        ),
+        figure(
+            f"recompute 4 years, {f['changed']:,} results rescored",
+            median["day"],
+            "s",
+            baseline=floor,
+            baseline_value=floor_median,
+            ratio=median["day"] / floor_median,
+        ),
+    ]
+    if load is not None:
+        failed = load["dashboard_failed"] + load["healthz_failed"]
+        dashboard, health = _p(load["dashboard"], 95) * 1000, _p(load["healthz"], 95) * 1000
+        rows.append(
+            figure(
+                f"dashboard p95, {clients} clients x {requests}" + (f" ({failed} FAILED)" if failed else ""),
+                dashboard,
+                "ms",
+                baseline="/healthz p95, same load",
+                baseline_value=health,
+                ratio=dashboard / health,
+            )
+        )
+    return rows
 
 
 if __name__ == "__main__":

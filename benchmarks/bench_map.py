@@ -8,9 +8,10 @@ draw, measured in the same browser run against an empty Plotly figure:
 The page is served from a temporary directory on a loopback port; any request elsewhere is aborted and counted.
 Not a test: run it by hand from the repository root,
 
-    .venv/bin/python benchmarks/bench_map.py [--runs N]
+    .venv/bin/python benchmarks/bench_map.py [--runs N] [--json figures.json]
 
-It builds the cached maps first if needed (``indices.geo``; about 12 s the first time).
+``--json PATH`` also writes the figures (``benchmarks/figures.py``). It builds the cached maps first if needed
+(``indices.geo``; about 12 s the first time).
 """
 
 import argparse
@@ -37,9 +38,11 @@ django.setup()
 import plotly  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from benchmarks.figures import figure, write_figures  # noqa: E402
 from indices import geo  # noqa: E402
 
 CASES = {"empty": None, "national": geo.PROVINCES, "guangdong": "440000", "sichuan": "510000"}
+PROVINCE_MAP_BUDGET = 200_000  # bytes gzipped (ARCHITECTURE §7: "province map <= 200 KB gzip")
 
 PAGE = """<!doctype html><meta charset="utf-8"><script src="plotly.min.js"></script>
 <div id="map" style="width:1100px;height:720px"></div>
@@ -116,6 +119,7 @@ def say(line: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="draws per case; the median is reported")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -157,6 +161,61 @@ def main() -> None:
         ratio = "" if case == "empty" else f"  {median / empty:5.1f}x the empty figure"
         say(f"  {case:<10} {median:8.1f} ms ({min(values):.1f}-{max(values):.1f}){ratio}")
     say(f"\nRequests to other hosts: {len(outside)}" + (f" {outside[:3]}" if outside else ""))
+    if args.json:
+        write_figures(args.json, _summary(args.runs, sizes, timings, outside), _rows(sizes, timings, outside))
+        say(f"figures written to {args.json}")
+
+
+def _summary(runs: int, sizes: dict, timings: dict, outside: list) -> dict:
+    return {
+        "runs": runs,
+        "sizes": {key: {"raw": raw, "gzip": packed} for key, (raw, packed) in sizes.items()},
+        "render_ms": timings,
+        "outside_requests": outside,
+    }
+
+
+def _rows(sizes: dict, timings: dict, outside: list) -> list[dict]:
+    """The figures as rows (``benchmarks/figures.py``): payloads in KB (1,000 bytes, as the budget is written)."""
+    raw, packed = sizes[geo.PROVINCES]
+    rows = [
+        figure(
+            "national map payload (provinces), gzip",
+            packed / 1000,
+            "KB",
+            baseline="raw",
+            baseline_value=raw / 1000,
+            ratio=packed / raw,
+            target="<= 200 KB gzip",
+            met=packed <= PROVINCE_MAP_BUDGET,
+        )
+    ]
+    raw, packed = sizes["510000"]
+    rows.append(
+        figure(
+            "Sichuan city map payload (largest), gzip",
+            packed / 1000,
+            "KB",
+            baseline="raw",
+            baseline_value=raw / 1000,
+            ratio=packed / raw,
+        )
+    )
+    empty = statistics.median(timings["empty"])
+    for case in ("national", "guangdong", "sichuan"):
+        median = statistics.median(timings[case])
+        rows.append(
+            figure(
+                f"{case} map render (Plotly.newPlot)",
+                median,
+                "ms",
+                baseline="empty figure",
+                baseline_value=empty,
+                ratio=median / empty,
+            )
+        )
+    rows.append(figure("requests to other hosts", len(outside), "requests", target="0 (no CDN)", met=not outside))
+    return rows
 
 
 if __name__ == "__main__":

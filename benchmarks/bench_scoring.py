@@ -4,9 +4,10 @@ Builds a synthetic model - 4 dimensions, 30 indicators (10/7/7/6), 140 requireme
 allowing N/A), 4 eligibility conditions - and scores 10,000 complete evaluations with seeded random ratings
 through the public ``score()`` (validation included), then prints the figures. Not a test: run it by hand,
 
-    .venv/bin/python benchmarks/bench_scoring.py [--evaluations N] [--seed S]
+    .venv/bin/python benchmarks/bench_scoring.py [--evaluations N] [--seed S] [--json figures.json]
 
-from the repository root. Inputs are generated before the clock starts; peak memory is measured with
+from the repository root (``--json PATH`` also writes the figures, ``benchmarks/figures.py``). No baseline is
+measured: the figures stand alone. Inputs are generated before the clock starts; peak memory is measured with
 tracemalloc in a separate pass, because tracing slows everything down.
 """
 
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.figures import figure, write_figures
 from evaluations.scoring import (  # importable thanks to the sys.path line above
     NA,
     Dimension,
@@ -146,6 +148,7 @@ def main() -> None:
     parser.add_argument("--evaluations", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=20240101)
     parser.add_argument("--repeats", type=int, default=3, help="timed passes; the median is reported")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     arguments = parser.parse_args()
 
     rng = random.Random(arguments.seed)  # noqa: S311 - reproducible synthetic data, not security
@@ -181,6 +184,24 @@ def main() -> None:
     report(f"peak memory (tracemalloc), keeping all {count:,} results: {retained_peak / 2**20:,.1f} MiB")
     report(f"levels reached: {', '.join(f'{level}: {levels[level]}' for level in range(LEVELS + 1))}")
     report(f"mean gap-plan length: {mean_plan:.1f} steps")
+    if arguments.json:
+        rows = [
+            figure(f"score() per evaluation ({count:,}, validation included)", seconds / count * 1e6, "µs"),
+            figure("peak memory, scoring one by one (tracemalloc)", streaming_peak / 1024, "KiB"),
+        ]
+        summary = {
+            "python": platform.python_version(),
+            "evaluations": count,
+            "seed": arguments.seed,
+            "passes": passes,
+            "seconds": seconds,
+            "evaluations_per_second": count / seconds,
+            "validation_microseconds": validation_seconds / count * 1e6,
+            "peak_streaming_bytes": streaming_peak,
+            "peak_retained_bytes": retained_peak,
+        }
+        write_figures(arguments.json, summary, rows)
+        report(f"figures written to {arguments.json}")
 
 
 if __name__ == "__main__":

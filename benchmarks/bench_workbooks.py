@@ -14,7 +14,9 @@ against PostgreSQL. It creates its own scratch database (``bench_<name>`` of DAT
 the end), so the named database itself is not touched:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/qualitypath DJANGO_SECRET_KEY=bench DJANGO_HTTPS=false \\
-        .venv/bin/python benchmarks/bench_workbooks.py [--evaluations 500] [--seed 7]
+        .venv/bin/python benchmarks/bench_workbooks.py [--evaluations 500] [--seed 7] [--json figures.json]
+
+``--json PATH`` also writes the figures (``benchmarks/figures.py``).
 
 python-calamine is a development requirement (requirements-dev.txt).
 """
@@ -40,6 +42,8 @@ from django.conf import settings  # noqa: E402
 from django.core.files.base import ContentFile  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from python_calamine import CalamineWorkbook  # noqa: E402
+
+from benchmarks.figures import figure, write_figures  # noqa: E402
 
 VALUES = ("1", "0.8", "0.8", "0.5", "0")
 
@@ -167,6 +171,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evaluations", type=int, default=500)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (the floor uses COPY).")
@@ -196,6 +201,32 @@ def main() -> None:
     report(f"      created {result['create']:,}, changed {result['change']:,}, unchanged {result['unchanged']:,}")
     report(f"floor calamine read {read:.2f} s + COPY {written:.2f} s: {floor_seconds:6.2f} s")
     report(f"ratio ours / floor: {ours_seconds / floor_seconds:.2f}x (target within 2x)")
+    if args.json:
+        ratio = ours_seconds / floor_seconds
+        figures = [
+            figure(
+                f"workbook import ({args.evaluations} evaluations, {rows:,} ratings)",
+                ours_seconds,
+                "s",
+                baseline="calamine read + COPY (floor)",
+                baseline_value=floor_seconds,
+                ratio=ratio,
+                target="<= 2x",
+                met=ratio <= 2,
+            )
+        ]
+        summary = {
+            "python": platform.python_version(),
+            "evaluations": args.evaluations,
+            "rows": rows,
+            "workbook_bytes": len(content),
+            "ours_seconds": ours_seconds,
+            "floor_read_seconds": read,
+            "floor_copy_seconds": written,
+            "result": result,
+        }
+        write_figures(args.json, summary, figures)
+        report(f"figures written to {args.json}")
 
 
 if __name__ == "__main__":

@@ -167,3 +167,29 @@ def test_demo_accounts_share_one_hash_of_the_published_password_and_real_account
     assert demo[0].password == demo[1].password
     assert real[0].password != real[1].password  # each its own salt
     assert all(user.check_password("QualityPath-2026") for user in demo + real)
+
+
+def test_an_administrator_ends_a_users_sessions_everywhere(client, db, alice):
+    from django.test import Client
+
+    from accounts.choices import Role
+    from tests.factories import UserFactory, grant
+
+    laptop, phone = client, Client()
+    _login(laptop, "alice", PASSWORD)
+    _login(phone, "alice", PASSWORD)
+    admin = grant(UserFactory(username="root_admin", is_staff=True, is_superuser=True), Role.PLATFORM_ADMIN)
+    admin_client = Client()
+    admin_client.force_login(admin)
+    response = admin_client.post(
+        reverse("admin:accounts_user_changelist"), {"action": "end_sessions", "_selected_action": [alice.pk]}
+    )
+    assert response.status_code == 302
+    for device in (laptop, phone):
+        page = device.get(reverse("home"), follow=True)
+        assert not page.wsgi_request.user.is_authenticated
+        assert "An administrator ended your session." in page.text
+    assert AuditLog.objects.filter(action=AuditAction.SESSION_EXPIRED, actor=alice).count() == 2
+    assert AuditLog.objects.filter(action=AuditAction.STATE_CHANGE, actor=admin, object_id=str(alice.pk)).exists()
+    _login(laptop, "alice", PASSWORD)  # logging in again works as usual
+    assert laptop.get(reverse("home")).wsgi_request.user.is_authenticated
