@@ -188,7 +188,9 @@ def number(value: float | None) -> str:
         return ""
     if isinstance(value, int) or abs(value) >= 100:
         return f"{value:,.0f}"
-    return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    if abs(value) >= 1:
+        return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
+    return f"{value:.2g}"  # two significant digits below 1: 0.28, 0.0031
 
 
 def table_rows(outcomes: list[Outcome]) -> list[tuple[str, ...]]:
