@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 LOGIN_AT_KEY = "qp_login_at"
@@ -58,3 +60,30 @@ class SessionTimeoutMiddleware:
         audit_record(action=AuditAction.SESSION_EXPIRED, actor=request.user, request=request)
         logout(request)
         messages.warning(request, reason)
+
+
+class PasswordExpiryMiddleware:
+    """Sends a user whose password is past its role's maximum age to the password change page (logging out,
+    switching language and static files still work), telling them why."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated and not self._exempt(request.path):
+            from accounts.services import password_expired, password_max_age_days
+
+            if password_expired(request.user):
+                messages.warning(
+                    request,
+                    _("Your password is more than {days} days old. Please choose a new one to go on.").format(
+                        days=password_max_age_days(request.user)
+                    ),
+                )
+                return redirect("accounts:password_change")
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        allowed = (reverse("accounts:password_change"), reverse("accounts:logout"), reverse("set_language"))
+        return path in allowed or path.startswith((settings.STATIC_URL or "/static/", "/healthz"))

@@ -1,6 +1,7 @@
 """Writes for accounts: users, memberships, and the audit log every other app records into."""
 
 import functools
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -131,4 +132,32 @@ def user_sessions_end(*, user: User, by: User, request: HttpRequest | None = Non
     audit_record(
         action=AuditAction.STATE_CHANGE, actor=by, request=request, target=user, details={"sessions_ended": True}
     )
+    return user
+
+
+def password_max_age_days(user: User) -> int:
+    """Days ``user``'s password stays valid: the strictest of their roles (settings), 0 for no expiry."""
+    ages = [settings.PASSWORD_MAX_AGE_DAYS_BY_ROLE.get(role, settings.PASSWORD_MAX_AGE_DAYS) for role in user.roles]
+    ages = [age for age in (ages or [settings.PASSWORD_MAX_AGE_DAYS]) if age > 0]
+    return min(ages) if ages else 0
+
+
+def password_expired(user: User, *, now=None) -> bool:
+    """Whether ``user`` must choose a new password before going on (its age counts from the last change, or from
+    the account's creation when it was never changed through the platform)."""
+    days = password_max_age_days(user)
+    if not days:
+        return False
+    changed = user.password_changed_at or user.date_joined
+    return (now or timezone.now()) - changed > timedelta(days=days)
+
+
+@transaction.atomic
+def password_change(*, user: User, new_password: str, request: HttpRequest | None = None) -> User:
+    """Set a new password (validated by the password policy) and restart its age; audited."""
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit_record(action=AuditAction.UPDATE, actor=user, request=request, target=user, details={"password": "changed"})
     return user

@@ -1,11 +1,17 @@
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.views.generic import ListView
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, ListView
 
 from accounts.choices import Role
 from accounts.forms import AuditLogFilterForm, LoginForm
 from accounts.selectors import audit_log_list
+from accounts.services import password_change
 
 
 class LoginView(auth_views.LoginView):
@@ -16,6 +22,24 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class PasswordChangeView(LoginRequiredMixin, FormView):
+    """Choose a new password (the old one first); the session stays logged in."""
+
+    template_name = "accounts/password_change.html"
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        user = password_change(
+            user=self.request.user, new_password=form.cleaned_data["new_password1"], request=self.request
+        )
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("Your password is changed."))
+        return redirect("home")
 
 
 class AuditLogListView(LoginRequiredMixin, ListView):

@@ -78,6 +78,25 @@ def env_dates(name: str) -> list:
     return dates
 
 
+def env_int_map(name: str, *, keys: set[str], minimum: int = 0) -> dict[str, int]:
+    """A comma-separated list of key=number (platform_admin=60,enterprise_member=180); an unknown key or a bad
+    number is an error naming it."""
+    found = {}
+    for item in env_list(name, default=[]):
+        key, _sep, raw = item.partition("=")
+        key = key.strip()
+        if key not in keys:
+            raise ImproperlyConfigured(f"{name}: {key!r} is not one of {sorted(keys)}.")
+        try:
+            value = int(raw.strip())
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name}: {item!r} is not key=whole number.") from exc
+        if value < minimum:
+            raise ImproperlyConfigured(f"{name}: {item!r} is below the minimum of {minimum}.")
+        found[key] = value
+    return found
+
+
 def require_production_secret_key() -> None:
     """Called by the server entry points: outside DEBUG, the secret key must come from the environment."""
     from django.conf import settings

@@ -12,7 +12,7 @@ import dj_database_url
 from celery.schedules import crontab
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_dates, env_float, env_int, env_list, env_str
+from config.env import env_bool, env_dates, env_float, env_int, env_int_map, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -175,6 +176,21 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # Idle timeout: a session unused this long ends. Absolute timeout: no session outlives this.
+# Password expiry (MLPS level 3): days a password stays valid, by role (the strictest of a user's roles applies);
+# 0 means no expiry. PASSWORD_MAX_AGE_DAYS for every role, PASSWORD_MAX_AGE_DAYS_BY_ROLE to differ
+# ("platform_admin=60,enterprise_member=180").
+ROLES = (
+    "enterprise_admin",
+    "enterprise_member",
+    "assessor",
+    "institution_admin",
+    "authority",
+    "national",
+    "expert",
+    "platform_admin",
+)
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", default=90, minimum=0)
+PASSWORD_MAX_AGE_DAYS_BY_ROLE = env_int_map("PASSWORD_MAX_AGE_DAYS_BY_ROLE", keys=set(ROLES), minimum=0)
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env_int("SESSION_IDLE_MINUTES", default=30, minimum=1))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", default=12, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())

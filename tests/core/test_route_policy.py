@@ -18,6 +18,7 @@ POLICY = {
     "set_language": ({}, PUBLIC),
     "accounts:login": ({}, PUBLIC),
     "accounts:logout": ({}, METHOD),
+    "accounts:password_change": ({}, LOGIN),
     "accounts:audit_log": ({}, LOGIN),
     "enterprises:enterprise_list": ({}, LOGIN),
     "enterprises:enterprise_register": ({}, PUBLIC),
