@@ -185,3 +185,33 @@ def test_unknown_region_filter_is_a_400_naming_the_parameter(client, miit_office
     response = client.get(reverse("api:enterprise-list"), {"region": "999999"})
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"region"}
+
+
+def test_every_api_route_is_in_the_schema(client):
+    """Found from the URL conf itself, so a new endpoint missing from the OpenAPI schema fails here."""
+    import re
+
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    schema = client.get(reverse("api:schema"), {"format": "json"}).json()
+    templates = [re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$") for path in schema["paths"]]
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern), pattern
+
+    api = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and p.namespace == "api")
+    missing, checked = [], 0
+    for route, pattern in routes(api.url_patterns, "/api/v1/"):
+        groups = pattern.pattern.regex.groupindex
+        if "format" in groups or pattern.name in ("api-root", "schema", "docs"):
+            continue  # format suffixes, the root list and the schema's own pages
+        path = reverse(f"api:{pattern.name}", kwargs=dict.fromkeys(groups, "1"))
+        checked += 1
+        if not any(template.match(path) for template in templates):
+            missing.append((pattern.name, route))
+    assert checked >= 30
+    assert missing == []
