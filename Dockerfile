@@ -11,4 +11,4 @@ RUN DJANGO_SECRET_KEY=collectstatic-only STATIC_MANIFEST=true python manage.py c
 RUN useradd --system --home /app qualitypath && mkdir -p /app/media && chown qualitypath /app/media
 USER qualitypath
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
