@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Max, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from enterprises.selectors import authority_of
 from summaries import kpis
 from summaries.choices import BoardStatus, SummaryStatus
 from summaries.models import AnnualSummary, SummaryTemplate
-from summaries.services import is_national, writes_for
+from summaries.services import writes_for
 
 
 def reads_all(user) -> bool:
@@ -123,21 +123,6 @@ def year_bundle(*, template: SummaryTemplate) -> YearBundle:
         kpis=kpis.kpi_list(template.kpis),
         targets=kpis.national_targets(template.year),
     )
-
-
-def readable(user, summary: AnnualSummary) -> bool:
-    return reads_all(user) or writes_for(user, summary.authority)
-
-
-def may_review(user) -> bool:
-    return is_national(user)
-
-
-def summary_or_404(*, user, pk: int) -> AnnualSummary:
-    summary = AnnualSummary.objects.select_related("authority", "template").filter(pk=pk).first()
-    if summary is None or not readable(user, summary):
-        raise Http404
-    return summary
 
 
 def home_panel(user) -> dict | None:

@@ -4,7 +4,7 @@ exports the year. Views parse input and call one service or selector (summaries.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -75,7 +75,7 @@ class _SummaryMixin(LoginRequiredMixin):
             "review_form": review_form
             or (
                 ReviewForm()
-                if summary and summary.status == "submitted" and selectors.may_review(request.user)
+                if summary and summary.status == "submitted" and services.is_national(request.user)
                 else None
             ),
             "days_left": template.days_left(),
@@ -131,7 +131,7 @@ class SummaryReviewView(_SummaryMixin, View):
     def post(self, request, year: int, code: str):
         self.setup_summary(request, year, code)
         if self.summary is None:
-            raise NotPermitted(_("There is no summary to review."))
+            raise Http404
         form = ReviewForm(request.POST)
         action = request.POST.get("action")
         if not form.is_valid() or action not in ("return", "accept"):
@@ -169,7 +169,7 @@ class AttachmentDownloadView(_SummaryMixin, View):
     def get(self, request, year: int, code: str, pk: int):
         self.setup_summary(request, year, code)
         if self.summary is None:
-            raise NotPermitted(_("There is no summary."))
+            raise Http404
         item = get_object_or_404(self.summary.attachments, pk=pk)
         return FileResponse(
             item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
@@ -180,7 +180,7 @@ class AttachmentRemoveView(_SummaryMixin, View):
     def post(self, request, year: int, code: str, pk: int):
         self.setup_summary(request, year, code)
         if self.summary is None:
-            raise NotPermitted(_("There is no summary."))
+            raise Http404
         item = get_object_or_404(self.summary.attachments, pk=pk)
         run_step(
             request,
