@@ -36,6 +36,7 @@ def _entries(catalogue: Path = CATALOGUE):
 def test_every_string_of_the_sources_is_in_the_catalogue_and_translated(tmp_path):
     """Extract the strings from the templates and Python sources now (makemessages, into a copy of the project),
     so a string added without running `make messages` fails here, not in front of a Chinese-speaking user."""
+    assert shutil.which("xgettext"), "the check extracts strings with GNU gettext: apt-get install gettext"
     copy = tmp_path / "project"
     shutil.copytree(
         ROOT, copy, ignore=shutil.ignore_patterns(*NOT_TRANSLATED, ".git", "__pycache__", "*.sqlite3", ".hypothesis")
