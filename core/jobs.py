@@ -3,9 +3,11 @@
 The database is the source of truth, never the broker: ``job_create`` commits the row and queues its id after
 the commit; ``job_run`` claims the row (queued, or running with a stopped heartbeat) and runs the plain-Python
 function registered for its kind, which reports progress through a ``Progress``; ``jobs_sweep`` re-queues jobs
-whose heartbeat stopped (a worker killed mid-run). A job that is done or failed is never run again, so a
+whose heartbeat stopped (a worker killed mid-run) and queued jobs whose message never reached the broker (it was
+down: the request that created the job still succeeds). A job that is done or failed is never run again, so a
 message delivered twice does no harm. The functions themselves must be idempotent: a job cut off mid-run starts
-over from the beginning.
+over from the beginning. A job whose database connection is lost mid-run (a restart, a failover, a terminated
+backend) is cut off too, not failed: its work was rolled back, and the sweeper runs it again.
 
 Job functions live in each app's ``jobs.py`` (exports in its ``exports.py``) and register with
 ``@register("<app>.<what>")``; they take ``(job, progress)`` and return the result as JSON-ready data. A
@@ -13,24 +15,26 @@ Job functions live in each app's ``jobs.py`` (exports in its ``exports.py``) and
 is re-raised for the worker's log.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, connections, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerError
 
-from accounts.choices import Role
 from core.exceptions import DomainError
 from core.models import Job
 
+logger = logging.getLogger(__name__)
 JobFunction = Callable[[Job, "Progress"], dict]
 _RUNNERS: dict[str, JobFunction] = {}
 
@@ -99,9 +103,15 @@ class Progress:
 
 
 def _enqueue(job_id: int) -> None:
+    """Queue a committed job's id. An unreachable broker is logged, not raised: the row is the job, and the
+    sweeper queues it once the broker is back. Publishing gives up quickly (Celery's default retry policy, about
+    0.6 s, and the socket timeouts of ``CELERY_BROKER_TRANSPORT_OPTIONS``) so a request is not held up."""
     from core.tasks import run_job
 
-    run_job.delay(job_id)
+    try:
+        run_job.delay(job_id)
+    except BrokerError as exc:
+        logger.warning("Job %s was not queued, the broker is unreachable (%s); the sweeper will queue it.", job_id, exc)
 
 
 def job_create(*, kind: str, data: dict, by=None, total: int = 0) -> Job:
@@ -147,6 +157,16 @@ def _finish(job: Job, *, status: str, result: dict | None = None, error: str = "
     )
 
 
+def _database_lost(exc: Exception) -> bool:
+    """The database went away mid-run (a restart, a failover, a terminated backend) or gave up on a deadlock:
+    the work was rolled back and it is not the job's fault. Like a worker killed mid-run, such a job is left
+    "running" with a stopped heartbeat for the sweeper to queue again (counted against ``JOB_MAX_ATTEMPTS``); the
+    connection is not used again (Celery's Django fixup closes a worker's connections after each task). Django's
+    wrapped errors and the driver's own (raised by a raw COPY cursor) both count."""
+    driver = connection.Database
+    return isinstance(exc, (OperationalError, InterfaceError, driver.OperationalError, driver.InterfaceError))
+
+
 def job_run(*, job_id: int) -> Job | None:
     """Run one job if nobody else is running it and it is not finished; returns it as it ended."""
     job = _claim(job_id)
@@ -159,7 +179,8 @@ def job_run(*, job_id: int) -> Job | None:
         message = exc.message if isinstance(exc, DomainError) else "; ".join(exc.messages)
         _finish(job, status=Job.Status.FAILED, error=message)
     except Exception as exc:
-        _finish(job, status=Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
+        if not _database_lost(exc):
+            _finish(job, status=Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}")
         raise
     else:
         _finish(job, status=Job.Status.DONE, result=result)
@@ -183,9 +204,11 @@ def jobs_sweep() -> list[int]:
 
 
 def job_get(*, user, pk: int) -> Job:
-    """A job's state for the person who started it (and platform administrators); a 404 for everyone else."""
-    job = Job.objects.filter(pk=pk).first()
-    if job is None or not (job.created_by_id == user.pk or user.has_role(Role.PLATFORM_ADMIN)):
+    """A job's state and output for the person who started it; a 404 for everyone else, administrators included
+    (an export holds the data its owner may read, an audit-log export the audit administrator's: separation of
+    duties)."""
+    job = Job.objects.filter(pk=pk, created_by_id=user.pk).first() if user.is_authenticated else None
+    if job is None:
         raise Http404
     return job
 
