@@ -51,6 +51,8 @@ venv: $(VENV)/.installed
 venv-dev: $(VENV)/.installed-dev
 
 run: export DJANGO_DEBUG := $(or $(DJANGO_DEBUG),true)
+# The demo logs in without a second factor unless asked (make run MFA_REQUIRED_ROLES=authority,national,...).
+run: export MFA_REQUIRED_ROLES := $(MFA_REQUIRED_ROLES)
 run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
@@ -63,6 +65,8 @@ run: venv
 # Tests run with DEBUG off, as in production, over plain HTTP on the test client and live server.
 test: export DJANGO_SECRET_KEY := $(or $(DJANGO_SECRET_KEY),test-only-secret-key-not-for-production-use-0123456789)
 test: export DJANGO_HTTPS := false
+# Tests log in with the password alone; the second-factor tests turn it on themselves.
+test: export MFA_REQUIRED_ROLES := $(MFA_REQUIRED_ROLES)
 test: venv-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and access")
 
     def ready(self) -> None:
-        from accounts import signals  # noqa: F401  (connects the audit receivers)
+        from accounts import checks, signals  # noqa: F401  (registers the system checks, connects the audit receivers)

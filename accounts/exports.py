@@ -1,4 +1,4 @@
-"""The audit log as a background export (CSV/XLSX through core.exports), for platform administrators."""
+"""The audit log as a background export (CSV/XLSX through core.exports), for audit administrators."""
 
 import json
 
@@ -13,7 +13,7 @@ from core.exports import Table, export_source
 
 
 def _may_read(user) -> bool:
-    return user.is_authenticated and user.has_role(Role.PLATFORM_ADMIN)
+    return user.is_authenticated and user.has_role(Role.AUDIT_ADMIN)
 
 
 @export_source("audit_log", params=AuditLogFilterForm.base_fields, allowed=_may_read)

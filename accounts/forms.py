@@ -27,3 +27,23 @@ class AuditLogFilterForm(forms.Form):
     success = forms.ChoiceField(
         label=_("Outcome"), choices=[("", "—"), ("1", _("Success")), ("0", _("Failure"))], required=False
     )
+    since = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.CharField(
+        label=_("Object"), required=False, help_text=_("type, id or name of what was acted on, or the page")
+    )
+    ip_address = forms.GenericIPAddressField(label=_("IP address"), required=False)
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A code from the authenticator app (or, where allowed, a recovery code)."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args, help_text: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = help_text

@@ -1,8 +1,10 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -85,5 +87,54 @@ class PasswordExpiryMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (reverse("accounts:password_change"), reverse("accounts:logout"), reverse("set_language"))
+        allowed = (
+            reverse("accounts:password_change"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+            # the second factor comes first (SecondFactorMiddleware), then the new password
+            reverse("accounts:mfa_enrol"),
+            reverse("accounts:mfa_verify"),
+        )
+        return path in allowed or path.startswith((settings.STATIC_URL or "/static/", "/healthz"))
+
+
+class SecondFactorMiddleware:
+    """Keeps every page shut to a user who must pass a second factor (``accounts.mfa.mfa_required``) until this
+    session has: they go to enrolment (no authenticator app yet) or to the code page, and come back afterwards.
+    Logging out, switching language, static files and the health check stay open; the API answers 403 in its
+    error shape to a session that has not passed (token requests carry no session and pass the factor when the
+    token is issued)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if user.is_authenticated and not self._exempt(request.path):
+            from accounts.mfa import mfa_device, mfa_required
+
+            if mfa_required(user) and not user.is_verified():
+                if request.path.startswith(reverse("api:api-root")):
+                    return JsonResponse(
+                        {
+                            "detail": _("Enter the code from your authenticator app in the browser first."),
+                            "code": "second_factor_required",
+                            "fields": {},
+                        },
+                        status=403,
+                    )
+                target = reverse("accounts:mfa_verify" if mfa_device(user) else "accounts:mfa_enrol")
+                if request.method == "GET":
+                    target = f"{target}?{urlencode({REDIRECT_FIELD_NAME: request.get_full_path()})}"
+                return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _exempt(path: str) -> bool:
+        allowed = (
+            reverse("accounts:mfa_enrol"),
+            reverse("accounts:mfa_verify"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+        )
         return path in allowed or path.startswith((settings.STATIC_URL or "/static/", "/healthz"))

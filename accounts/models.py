@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import audit_chain
-from accounts.choices import ENTERPRISE_ROLES, INSTITUTION_ROLES, ROLE_PRIORITY, AuditAction, Role
+from accounts.choices import ADMIN_DUTY_ROLES, ENTERPRISE_ROLES, INSTITUTION_ROLES, ROLE_PRIORITY, AuditAction, Role
 from core.exceptions import DomainError
 
 
@@ -67,7 +67,8 @@ class Membership(models.Model):
     """A role held by a user, tied to the organisation it is held in.
 
     Enterprise roles name an enterprise, the authority role names an authority; the other roles are
-    national or platform-wide (institutions and call panels come with their own issues).
+    national or platform-wide (institutions and call panels come with their own issues). Of the three
+    administrator duties (platform, security, audit) a person holds at most one at a time.
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
@@ -106,6 +107,14 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["user", "role"], name="membership_one_role_once"),
             models.UniqueConstraint(
                 fields=["user"], condition=Q(enterprise__isnull=False), name="membership_one_enterprise_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(role__in=sorted(ADMIN_DUTY_ROLES), is_active=True),
+                name="membership_one_admin_duty_per_user",
+                violation_error_message=_(
+                    "Platform, security and audit administration are separate duties: nobody holds two of them."
+                ),
             ),
             models.CheckConstraint(
                 condition=(

@@ -10,9 +10,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from accounts.choices import AuditAction, Role
+from accounts.choices import ADMIN_DUTY_ROLES, AuditAction, Role
 from accounts.models import AuditLog, Membership, User
+from core.exceptions import NotPermitted
 
 
 def _request_meta(request: HttpRequest | None) -> dict[str, Any]:
@@ -86,6 +88,38 @@ def user_create(
     return user
 
 
+def membership_change_refusal(*, by: User | None, user: User | None, role: str) -> str | None:
+    """Why ``by`` may not grant or revoke ``role`` for ``user``, or None when they may (separation of duties).
+
+    Nobody changes their own roles; only a security administrator grants or revokes the three administrator
+    duties. Other roles follow their own business rules (an authority verifying a claim, an institution adding an
+    assessor); ``by=None`` is the platform itself (demo data, management commands)."""
+    if by is None:
+        return None
+    if user is not None and by.pk == user.pk:
+        return _("Nobody may grant or revoke their own roles.")
+    if role in ADMIN_DUTY_ROLES and not by.has_role(Role.SECURITY_ADMIN):
+        return _("Only a security administrator grants or revokes the administrator roles.")
+    return None
+
+
+def _require_may_change(*, by: User | None, user: User, role: str) -> None:
+    refusal = membership_change_refusal(by=by, user=user, role=role)
+    if refusal is not None:
+        raise NotPermitted(refusal, code="role_change_refused")
+
+
+def user_staff_sync(*, user: User) -> User:
+    """Django admin access (``is_staff``) follows the administrator duties: granted with one, gone without."""
+    staff = (
+        user.is_superuser or Membership.objects.filter(user=user, role__in=ADMIN_DUTY_ROLES, is_active=True).exists()
+    )
+    if user.is_staff != staff:
+        user.is_staff = staff
+        user.save(update_fields=["is_staff"])
+    return user
+
+
 @transaction.atomic
 def membership_grant(
     *,
@@ -97,7 +131,11 @@ def membership_grant(
     by: User | None = None,
     request=None,
 ) -> Membership:
-    """Give ``user`` a role in an organisation (idempotent). Platform administrators also get Django admin access."""
+    """Give ``user`` a role in an organisation (idempotent). Administrators also get Django admin access.
+
+    Nobody grants themselves a role, only a security administrator grants an administrator duty, and a person holds
+    at most one of the three duties (``Membership``'s constraint, checked by ``full_clean``)."""
+    _require_may_change(by=by, user=user, role=role)
     membership = Membership.objects.filter(user=user, role=role).first()
     created = membership is None
     if created:
@@ -109,9 +147,8 @@ def membership_grant(
         membership.save()
     else:
         membership.save(update_fields=["enterprise", "authority", "institution", "is_active"])
-    if role == Role.PLATFORM_ADMIN and not user.is_staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    if role in ADMIN_DUTY_ROLES:
+        user_staff_sync(user=user)
     user.__dict__.pop("active_memberships", None)
     audit_record(
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
@@ -124,9 +161,54 @@ def membership_grant(
 
 
 @transaction.atomic
+def membership_revoke(*, membership: Membership, by: User | None, request: HttpRequest | None = None) -> Membership:
+    """Take a role away (the row stays, inactive, for the record); the same rules as granting it."""
+    user = membership.user
+    _require_may_change(by=by, user=user, role=membership.role)
+    if membership.is_active:
+        membership.is_active = False
+        membership.save(update_fields=["is_active"])
+    user_staff_sync(user=user)
+    user.__dict__.pop("active_memberships", None)
+    audit_record(
+        action=AuditAction.ROLE_REVOKED,
+        actor=by,
+        request=request,
+        target=membership,
+        details={"role": membership.role, "user": user.get_username()},
+    )
+    return membership
+
+
+def require_security_admin(by: User, user: User, *, self_allowed: bool = False) -> None:
+    if not by.has_role(Role.SECURITY_ADMIN):
+        raise NotPermitted(_("Only a security administrator may do this."), code="security_admin_only")
+    if by.pk == user.pk and not self_allowed:
+        raise NotPermitted(_("A security administrator may not do this to their own account."), code="self_service")
+
+
+def login_failures_reset(*, user: User) -> None:
+    """Forget ``user``'s failed login attempts (django-axes): called when a whole login has succeeded, second
+    factor included, and when a security administrator unlocks the account."""
+    from axes.handlers.proxy import AxesProxyHandler
+
+    AxesProxyHandler.reset_attempts(username=user.get_username())
+
+
+@transaction.atomic
+def account_unlock(*, user: User, by: User, request: HttpRequest | None = None) -> User:
+    """Lift a lockout before its cool-off ends (the user called from a known number, say); audited."""
+    require_security_admin(by, user)
+    login_failures_reset(user=user)
+    audit_record(action=AuditAction.UNLOCKED, actor=by, request=request, target=user)
+    return user
+
+
+@transaction.atomic
 def user_sessions_end(*, user: User, by: User, request: HttpRequest | None = None) -> User:
-    """End every session ``user`` has now (an administrator's decision: a lost laptop, a departure): each is
-    logged out at its next request (``SessionTimeoutMiddleware``); logging in again works as usual."""
+    """End every session ``user`` has now (a security administrator's decision: a lost laptop, a departure): each
+    is logged out at its next request (``SessionTimeoutMiddleware``); logging in again works as usual."""
+    require_security_admin(by, user, self_allowed=True)
     user.sessions_ended_at = timezone.now()
     user.save(update_fields=["sessions_ended_at"])
     audit_record(

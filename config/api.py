@@ -2,10 +2,10 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from accounts.api import TokenObtainView
 from brands.api import BrandEntryViewSet
 from enterprises.api.views import AuthorityViewSet, EnterpriseViewSet, IndustryViewSet, RegionViewSet
 from evaluations.api.publication import CertificateViewSet, PublishedResultViewSet
@@ -44,7 +44,7 @@ router.register("inspections", InspectionResultViewSet, basename="inspection")
 
 urlpatterns = [
     path("", include(router.urls)),
-    path("auth/token/", obtain_auth_token, name="auth_token"),
+    path("auth/token/", TokenObtainView.as_view(), name="auth_token"),
     path("scoring/preview", ScoringPreviewView.as_view(), name="scoring_preview"),
     path("evaluations/<int:pk>/answers/", AnswerView.as_view(), name="evaluation_answer"),
     path("evaluations/<int:pk>/eligibility/", EligibilityView.as_view(), name="evaluation_eligibility"),

@@ -97,6 +97,19 @@ def env_int_map(name: str, *, keys: set[str], minimum: int = 0) -> dict[str, int
     return found
 
 
+def env_subset(name: str, *, choices: set[str], default: set[str]) -> frozenset[str]:
+    """A comma-separated subset of ``choices``. Unset means ``default``; set but empty means none (so a test or a
+    demo can turn a safeguard off on purpose). An unknown item is an error naming it."""
+    raw = os.environ.get(name)
+    if raw is None:
+        return frozenset(default)
+    items = {item.strip() for item in raw.split(",") if item.strip()}
+    unknown = items - choices
+    if unknown:
+        raise ImproperlyConfigured(f"{name}: {sorted(unknown)} not among {sorted(choices)}.")
+    return frozenset(items)
+
+
 def require_production_secret_key() -> None:
     """Called by the server entry points: outside DEBUG, the secret key must come from the environment."""
     from django.conf import settings

@@ -1,7 +1,8 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import ENTERPRISE_ROLES, INSTITUTION_ROLES, Role
+from accounts.choices import ADMIN_DUTY_ROLES, ENTERPRISE_ROLES, INSTITUTION_ROLES, Role
+from accounts.mfa import mfa_required
 from core.models import DataLoad
 
 _CLAIM_ROLES = (Role.AUTHORITY, Role.NATIONAL, Role.ENTERPRISE_ADMIN)
@@ -47,8 +48,9 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("My exports"), reverse("core:export_list")))
     if user.has_role(*_CLAIM_ROLES):
         items.append((_("Claims to verify"), reverse("enterprises:claim_list")))
-    if user.has_role(Role.PLATFORM_ADMIN):
+    if user.has_role(Role.AUDIT_ADMIN):
         items.append((_("Audit log"), reverse("accounts:audit_log")))
+    if user.has_role(*ADMIN_DUTY_ROLES):
         items.append((_("Administration"), reverse("admin:index")))
     return items
 
@@ -57,8 +59,13 @@ def platform(request) -> dict:
     """What every page's frame needs: navigation for the user's roles and the demo-data banner."""
     user = request.user
     role = user.primary_role if user.is_authenticated else None
+    second_factor = mfa_required(user) if user.is_authenticated else False
+    # Until the second factor is passed, every page but enrolment, the code page and logging out is shut: no menu.
+    pending = second_factor and not (hasattr(user, "is_verified") and user.is_verified())
     return {
-        "nav_items": _navigation(user),
+        "nav_items": [] if pending else _navigation(user),
+        "second_factor": second_factor,
+        "second_factor_pending": pending,
         "current_role": Role(role).label if role else None,
         "demo_data_loaded": DataLoad.objects.filter(kind=DataLoad.Kind.DEMO).exists(),
     }

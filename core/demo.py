@@ -174,7 +174,9 @@ class DemoUser:
 
 
 DEMO_USERS = [
-    DemoUser("admin", Role.PLATFORM_ADMIN, "平台管理员 Platform Admin", "Django admin, audit log"),
+    DemoUser("admin", Role.PLATFORM_ADMIN, "平台管理员 Platform Admin", "Django admin: data, users, business roles"),
+    DemoUser("security_admin", Role.SECURITY_ADMIN, "安全管理员 Security Admin", "roles, sessions, second factors"),
+    DemoUser("audit_admin", Role.AUDIT_ADMIN, "审计管理员 Audit Admin", "audit log search and export"),
     DemoUser("miit", Role.NATIONAL, "工信部 MIIT Staff", "whole country"),
     DemoUser("authority_gd", Role.AUTHORITY, "广东省工信厅 Guangdong Authority", "Guangdong incl. Shenzhen"),
     DemoUser("authority_sz", Role.AUTHORITY, "深圳市工信局 Shenzhen Authority", "Shenzhen only"),
@@ -336,8 +338,11 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
             membership_grant(user=user, role=demo.role, institution=guangdong_institution)
         elif demo.role is not None:
             membership_grant(user=user, role=demo.role)
-        if demo.role == Role.PLATFORM_ADMIN and not user.is_superuser:
-            user.is_superuser = True
+        if demo.role == Role.PLATFORM_ADMIN and user.is_superuser:
+            # Separation of duties: the platform administrator's rights come from the role, not from a superuser
+            # flag (which would also open the audit log and the administrator roles); demo data seeded before is
+            # brought in line.
+            user.is_superuser = False
             user.save(update_fields=["is_superuser"])
         if demo.username == "applicant" and not EnterpriseClaim.objects.filter(user=user).exists():
             EnterpriseClaim.objects.create(

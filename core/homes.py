@@ -1,5 +1,6 @@
 """What each role's home page shows: the next step and the numbers that matter to that role."""
 
+from accounts import selectors as account_selectors
 from accounts.choices import Role
 from enterprises import selectors as enterprise_selectors
 from evaluations import selectors as evaluation_selectors
@@ -46,6 +47,10 @@ def home_context(*, user, role: str | None) -> dict:
             "warnings": warning_selectors.warning_summary(user=user),
             "annual_summary": summary_selectors.home_panel(user),
         }
+    if role == Role.SECURITY_ADMIN:
+        return account_selectors.security_overview()
+    if role == Role.AUDIT_ADMIN:
+        return account_selectors.audit_overview()
     if role in (Role.ASSESSOR, Role.INSTITUTION_ADMIN):
         membership = next(m for m in user.active_memberships if m.institution_id)
         return {

@@ -41,6 +41,8 @@ HOME_TEMPLATES = {
     Role.AUTHORITY: "home/authority.html",
     Role.NATIONAL: "home/national.html",
     Role.PLATFORM_ADMIN: "home/national.html",
+    Role.SECURITY_ADMIN: "home/security.html",
+    Role.AUDIT_ADMIN: "home/audit.html",
 }
 
 

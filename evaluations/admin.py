@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -43,6 +44,9 @@ class EvaluationModelAdmin(AuditedModelAdmin):
         return extra + super().get_urls()
 
     def import_view(self, request):
+        # admin_view only asks for staff; importing a version is the platform administrator's (separation of duties).
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         form = ModelImportForm(request.POST or None, request.FILES or None)
         problems = []
         if request.method == "POST" and form.is_valid():
@@ -65,6 +69,8 @@ class EvaluationModelAdmin(AuditedModelAdmin):
         return TemplateResponse(request, "admin/evaluations/evaluationmodel/import.html", context)
 
     def workbook_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         model = EvaluationModel.objects.get(pk=pk)
         response = HttpResponse(
             model_file.write_workbook(model.source),

@@ -8,3 +8,6 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("DJANGO_HTTPS", "false")
+# Most tests log in with force_login or the password form alone: nobody is asked for a second factor unless a test
+# turns it on (tests/accounts/test_mfa.py sets settings.MFA_REQUIRED_ROLES). ``make test`` sets the same.
+os.environ.setdefault("MFA_REQUIRED_ROLES", "")

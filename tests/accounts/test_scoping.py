@@ -24,6 +24,9 @@ MATRIX = {
     "authority_xpcc": (lambda e: grant(UserFactory(), Role.AUTHORITY, authority="XPCC"), {"shihezi"}),
     "national": (lambda e: grant(UserFactory(), Role.NATIONAL), set(ENTERPRISES)),
     "platform_admin": (lambda e: grant(UserFactory(), Role.PLATFORM_ADMIN), set(ENTERPRISES)),
+    # the security and audit administrators see no business data (separation of duties)
+    "security_admin": (lambda e: grant(UserFactory(), Role.SECURITY_ADMIN), set()),
+    "audit_admin": (lambda e: grant(UserFactory(), Role.AUDIT_ADMIN), set()),
 }
 
 

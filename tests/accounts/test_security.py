@@ -145,14 +145,16 @@ def test_database_refuses_to_rewrite_audit_rows(alice):
 
 
 @pytest.mark.django_db
-def test_audit_log_page_is_for_platform_admins_only(client, alice, miit_officer):
+def test_audit_log_page_is_for_audit_admins_only(client, alice, miit_officer):
     from accounts.choices import Role
     from tests.factories import UserFactory, grant
 
     client.force_login(alice)
     assert client.get(reverse("accounts:audit_log")).status_code == 403
     assert AuditLog.objects.filter(action=AuditAction.ACCESS_DENIED, actor=alice).exists()
-    admin = grant(UserFactory(username="root"), Role.PLATFORM_ADMIN)
+    client.force_login(grant(UserFactory(username="operator"), Role.PLATFORM_ADMIN))
+    assert client.get(reverse("accounts:audit_log")).status_code == 403
+    admin = grant(UserFactory(username="root"), Role.AUDIT_ADMIN)
     client.force_login(admin)
     response = client.get(reverse("accounts:audit_log"), {"action": AuditAction.ACCESS_DENIED})
     assert response.status_code == 200
@@ -178,7 +180,7 @@ def test_an_administrator_ends_a_users_sessions_everywhere(client, db, alice):
     laptop, phone = client, Client()
     _login(laptop, "alice", PASSWORD)
     _login(phone, "alice", PASSWORD)
-    admin = grant(UserFactory(username="root_admin", is_staff=True, is_superuser=True), Role.PLATFORM_ADMIN)
+    admin = grant(UserFactory(username="security", is_staff=True), Role.SECURITY_ADMIN)
     admin_client = Client()
     admin_client.force_login(admin)
     response = admin_client.post(

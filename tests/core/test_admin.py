@@ -33,7 +33,9 @@ def test_admin_edit_of_an_enterprise_leaves_an_audit_row(client, operator, shenz
 
 
 @pytest.mark.django_db
-def test_audit_log_is_read_only_in_the_admin(client, operator):
-    client.force_login(operator)
+def test_audit_log_is_read_only_in_the_admin_and_only_for_the_audit_admin(client, operator):
+    client.force_login(operator)  # a superuser platform administrator: separation of duties keeps the log shut
+    assert client.get(reverse("admin:accounts_auditlog_changelist")).status_code == 403
+    client.force_login(grant(UserFactory(username="auditor", is_staff=True), Role.AUDIT_ADMIN))
     assert client.get(reverse("admin:accounts_auditlog_changelist")).status_code == 200
     assert client.get(reverse("admin:accounts_auditlog_add")).status_code == 403

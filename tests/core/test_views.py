@@ -57,6 +57,8 @@ HOMES = {
     Role.AUTHORITY: "enterprises in your region",
     Role.NATIONAL: "National overview",
     Role.PLATFORM_ADMIN: "National overview",
+    Role.SECURITY_ADMIN: "Security administration",
+    Role.AUDIT_ADMIN: "Audit administration",
     Role.ASSESSOR: "no evaluation assigned",
     Role.INSTITUTION_ADMIN: "no evaluation assigned",
     Role.EXPERT: "No application is assigned",
