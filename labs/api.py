@@ -1,5 +1,6 @@
 """The public lab registry as an API."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from labs import selectors
@@ -30,6 +31,13 @@ class LabSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Searches names, fields and hosts (at most 100 characters).")
+        ]
+    )
+)
 class LabViewSet(viewsets.ReadOnlyModelViewSet):
     """Accredited (and revoked) quality-control and technical-evaluation laboratories. Filter by `status` and
     `batch`; `q` searches names, fields and hosts."""

@@ -1,9 +1,12 @@
 """The public pilot-platform directory as an API."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from pilots import selectors
+from pilots.choices import Tier
 from pilots.models import Platform
+from selections.choices import KeyField, Service
 
 
 class PlatformSerializer(serializers.ModelSerializer):
@@ -32,6 +35,17 @@ class PlatformSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Searches names and industry directions (at most 100 characters)."),
+            OpenApiParameter("service", str, enum=Service.values, description="Platforms offering this service."),
+            OpenApiParameter("field", str, enum=KeyField.values, description="The platform's key field."),
+            OpenApiParameter("province", str, description="A province code, e.g. 440000 (other values: no filter)."),
+            OpenApiParameter("tier", str, enum=Tier.values),
+        ]
+    )
+)
 class PlatformViewSet(viewsets.ReadOnlyModelViewSet):
     """Pilot-scale platforms. Filter with `service`, `field`, `province` (a province code), `tier`; `q` searches
     names and industry directions."""

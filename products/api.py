@@ -1,8 +1,10 @@
 """Published quality inspection results as an API: one row per inspected sample."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from products import selectors
+from products.choices import ProductCategory
 from products.models import InspectionResult
 
 
@@ -36,6 +38,20 @@ class InspectionResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="Searches enterprises, products, models and defects (at most 100 characters)."
+            ),
+            OpenApiParameter("category", str, enum=ProductCategory.values, description="The product category."),
+            OpenApiParameter("year", int, description="The batch's year."),
+            OpenApiParameter("province", str, description="A province code, e.g. 440000 (other values: no filter)."),
+            OpenApiParameter("result", str, enum=["passed", "failed"]),
+            OpenApiParameter("batch", int, description="One batch's id."),
+        ]
+    )
+)
 class InspectionResultViewSet(viewsets.ReadOnlyModelViewSet):
     """Results of published quality inspection batches (public). Filter with `category` (lithium_battery,
     pv_module), `year`, `province` (a province code), `result` (passed or failed) and `batch`; `q` searches

@@ -1,6 +1,7 @@
 """The selection API: calls (public once announced, with their criteria and published list) and the
 applications a user takes part in (through the scoping layer)."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
 from accounts.scoping import scope
@@ -128,6 +129,13 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Searches titles, methods and results (at most 100 characters).")
+        ]
+    )
+)
 class CaseViewSet(viewsets.ReadOnlyModelViewSet):
     """The typical-case library (public). Filter by `theme`, `year`; `q` searches titles, methods and results."""
 

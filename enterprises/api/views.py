@@ -4,6 +4,7 @@ from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.response import Response
 
 from accounts.choices import Role
+from core.api import path_id
 from enterprises import selectors, services
 from enterprises.api.serializers import (
     AuthoritySerializer,
@@ -63,7 +64,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return selectors.enterprise_list(user=self.request.user)
 
     def get_object(self):
-        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"], request=self.request)
+        return selectors.enterprise_get(user=self.request.user, pk=path_id(self.kwargs["pk"]), request=self.request)
 
     @extend_schema(request=EnterpriseCreateInputSerializer, responses={201: EnterpriseSerializer})
     def create(self, request, *args, **kwargs):

@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import path_id
 from evaluations import onsite_selectors as selectors
 from evaluations.models import Evaluation, TeamMember
 
@@ -78,7 +79,7 @@ class EvaluationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.evaluation_list_own(user=self.request.user)
 
     def get_object(self):
-        return selectors.evaluation_get_own(user=self.request.user, pk=self.kwargs["pk"], request=self.request)
+        return selectors.evaluation_get_own(user=self.request.user, pk=path_id(self.kwargs["pk"]), request=self.request)
 
     @extend_schema(
         parameters=[

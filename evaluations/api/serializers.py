@@ -87,3 +87,21 @@ class AnswerInputSerializer(serializers.Serializer):
 class EligibilityInputSerializer(serializers.Serializer):
     condition = serializers.CharField()
     holds = serializers.BooleanField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    answered = serializers.IntegerField(help_text="Requirements answered so far.")
+    total = serializers.IntegerField(help_text="Requirements of the model.")
+
+
+class EstimateSerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text="0 (below the first level) to 5.")
+    level_name = serializers.CharField()
+    score = serializers.FloatField(help_text="S, rounded to 2 decimals.")
+
+
+class SelfAssessmentProgressSerializer(serializers.Serializer):
+    """What the self-assessment form shows after each saved answer: how far it is and the live estimate."""
+
+    progress = ProgressSerializer()
+    estimate = EstimateSerializer()

@@ -13,6 +13,7 @@ from evaluations.api.serializers import (
     EligibilityInputSerializer,
     EvaluationModelSummarySerializer,
     ScoringPreviewInputSerializer,
+    SelfAssessmentProgressSerializer,
     model_structure_data,
 )
 
@@ -95,7 +96,7 @@ class ScoringPreviewView(APIView):
 class AnswerView(APIView):
     """Autosave of one self-assessment answer; returns progress and the live estimate."""
 
-    @extend_schema(request=AnswerInputSerializer, responses={200: OpenApiResponse(description="Saved")})
+    @extend_schema(request=AnswerInputSerializer, responses={200: SelfAssessmentProgressSerializer})
     def post(self, request, pk):
         evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request._request)
         data = AnswerInputSerializer(data=request.data)
@@ -113,7 +114,7 @@ class AnswerView(APIView):
 
 
 class EligibilityView(APIView):
-    @extend_schema(request=EligibilityInputSerializer, responses={200: OpenApiResponse(description="Saved")})
+    @extend_schema(request=EligibilityInputSerializer, responses={200: SelfAssessmentProgressSerializer})
     def post(self, request, pk):
         evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request._request)
         data = EligibilityInputSerializer(data=request.data)
