@@ -186,7 +186,7 @@
       height: 360, showlegend: true, legend: {orientation: "h", y: -0.2},
       xaxis: {title: {text: L.year}, dtick: 1, tickformat: "d"}, yaxis: {title: {text: L.index}, rangemode: "tozero"},
       margin: {l: 60, r: 20, t: 20, b: 40},
-    }), plotConfig("trend"));
+    }), plotConfig("trend")).then(function () { window.QualityMap.hideGraphics(node); });
   }
 
   function bars(id, rows, value, label, axis, colors) {
@@ -199,7 +199,7 @@
     }], baseLayout({
       height: Math.max(260, 60 + 26 * rows.length), xaxis: {title: {text: axis}, zeroline: true},
       yaxis: {automargin: true, autorange: "reversed"},
-    }), plotConfig(id.replace("chart-", "")));
+    }), plotConfig(id.replace("chart-", ""))).then(function () { window.QualityMap.hideGraphics(node); });
   }
 
   function renderIndustries() {
@@ -236,7 +236,7 @@
       barmode: "stack", showlegend: true, legend: {orientation: "h", y: -0.12, traceorder: "normal"},
       height: Math.max(300, 110 + 24 * rows.length), xaxis: {title: {text: "%"}, range: [0, 100]},
       yaxis: {automargin: true, autorange: "reversed"},
-    }), plotConfig("level-mix"));
+    }), plotConfig("level-mix")).then(function () { window.QualityMap.hideGraphics(node); });
   }
 
   function renderGap() {

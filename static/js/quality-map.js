@@ -210,6 +210,7 @@
     };
     var self = this;
     return window.Plotly.react(this.element, traces, layout, config).then(function () {
+      QualityMap.hideGraphics(self.element);
       if (!self.bound) {
         self.bound = true;
         self.element.on("plotly_click", function (event) {
@@ -262,6 +263,15 @@
         var width = Math.min(self.element.clientWidth || MAX_WIDTH, MAX_WIDTH);
         if (self.view && width !== self.width) { self.draw(self.view); }
       }, 250);
+    });
+  };
+
+  // A Plotly chart's drawing is hidden from assistive technology (the page has the same figures in a table),
+  // while its mode bar (the PNG download) stays reachable by keyboard and announced by its label. Called after
+  // every draw: Plotly may replace its SVG layers.
+  QualityMap.hideGraphics = function (element) {
+    Array.prototype.forEach.call(element.querySelectorAll("svg.main-svg"), function (svg) {
+      svg.setAttribute("aria-hidden", "true");
     });
   };
 

@@ -6,7 +6,11 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "e2e"
+# What the journeys leave to look at: screenshots (journeys/, and pages/<language>/ from the accessibility sweep)
+# and the files they download. Git ignores the folder.
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# axe-core impacts that fail a page (minor and moderate are reported by axe but do not fail the test).
+AXE_FAILING_IMPACTS = ("serious", "critical")
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between browser steps
 # are plain synchronous code, so Django's async-safety guard is relaxed for these tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -135,8 +139,37 @@ def demo_site(live_server, transactional_db, _demo_template):
     return live_server.url
 
 
-def screenshot(page, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+def artifact(name: str, *, folder: str = "journeys") -> Path:
+    """Where a test keeps a file to look at afterwards: test-artifacts/<folder>/<name>."""
+    path = ARTIFACTS / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def screenshot(page, name: str, *, folder: str = "journeys", max_height: int | None = None) -> Path:
+    """A full-page PNG of what the browser shows, as test-artifacts/<folder>/<name>.png; with ``max_height``, only
+    the top of a long page (a 20,000-pixel rating sheet takes seconds to encode)."""
+    path = artifact(f"{name}.png", folder=folder)
+    clip = None
+    if max_height:
+        height = min(page.evaluate("document.documentElement.scrollHeight"), max_height)
+        clip = {"x": 0, "y": 0, "width": page.viewport_size["width"], "height": height}
+    page.screenshot(path=str(path), full_page=True, clip=clip)
+    return path
+
+
+def accessibility_problems(page, where: str) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now, one line per element: rule id,
+    impact, target selector and ``where`` (the page). axe-core comes from the axe-playwright-python package (its
+    bundled axe.min.js, nothing fetched) and is injected through Playwright's evaluation, which the page's
+    content security policy does not govern: the policy stays as strict as in production."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({node.get('impact') or violation['impact']}) {' '.join(map(str, node['target']))}"
+        f" on {where}: {violation['help']}"
+        for violation in results.response["violations"]
+        for node in violation["nodes"]
+        if (node.get("impact") or violation["impact"]) in AXE_FAILING_IMPACTS
+    ]

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from core.demo import DEMO_PASSWORD
 from enterprises.models import EnterpriseClaim
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import accessibility_problems, screenshot
 
 pytestmark = pytest.mark.e2e
 
@@ -63,6 +63,7 @@ def test_registration_in_chinese_with_a_typo_then_verified_by_the_authority(demo
     assert "T" in error.inner_text()
     assert "校验码" in error.inner_text()
     assert page.locator("#id_name_zh").input_value() == "深圳卓越仪表有限公司"  # nothing typed is lost
+    assert accessibility_problems(page, "registration with an error (zh)") == []
     screenshot(page, "register-typo-zh")
 
     page.locator("#id_credit_code").fill("91440300708461136T")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from evaluations import services
 from evaluations.models import Certificate, Evaluation, Rating
-from tests.e2e.conftest import SCREENSHOTS, screenshot
+from tests.e2e.conftest import accessibility_problems, artifact, screenshot
 from tests.e2e.test_journeys import log_in
 from tests.evaluations.test_certificates import _pdf_text
 
@@ -63,6 +63,7 @@ def test_workbook_consensus_approval_and_public_certificate(demo_site, new_page,
     page.locator("input[type=file]").set_input_files(str(path))
     page.get_by_role("button", name="Upload and check").click()
     expect(page.get_by_role("heading", name="What applying would change (dry run)")).to_be_visible()
+    assert accessibility_problems(page, "workbook dry run") == []
     screenshot(page, "workbook-dry-run")
     after_check = dict(
         Rating.objects.filter(evaluation=evaluation, assessor__username="assessor_li").values_list("pk", "value")
@@ -125,8 +126,7 @@ def test_workbook_consensus_approval_and_public_certificate(demo_site, new_page,
     response = public.request.get(f"{demo_site}/evaluations/certificates/{certificate.number}/pdf/")
     assert response.ok
     assert response.body().startswith(b"%PDF")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "certificate.pdf").write_bytes(response.body())  # kept to look at
+    artifact("certificate.pdf").write_bytes(response.body())  # kept to look at
     text = _pdf_text(response.body(), tmp_path)
     assert evaluation.enterprise.name_zh in text
     assert "卓越级" in text

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from accounts.models import User
 from selections import services
 from selections.models import Application, Call, Review
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import accessibility_problems, screenshot
 from tests.e2e.test_journeys import log_in
 
 pytestmark = pytest.mark.e2e
@@ -38,6 +38,7 @@ def test_apply_recommend_review_notice_and_publish(demo_site, new_page):
     page.get_by_label("Pilot equipment value").fill("a lot")  # not a number: refused, nothing saved
     page.get_by_role("button", name="Save the draft").click()
     expect(page.get_by_text("Enter a number.")).to_be_visible()
+    assert accessibility_problems(page, "application form with an error") == []
     assert not Application.objects.filter(title="Power electronics pilot line").exists()
     page.get_by_label("Pilot equipment value").fill("3200")
     page.get_by_label("Enterprises served last year").fill("41")

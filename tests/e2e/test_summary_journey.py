@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from summaries.models import AnnualSummary
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import accessibility_problems, screenshot
 from tests.e2e.test_journeys import log_in
 
 pytestmark = pytest.mark.e2e
@@ -30,6 +30,7 @@ def test_submit_late_accept_and_export_the_year(demo_site, new_page):
     page.get_by_role("button", name="Save and submit to MIIT").click()
     expect(page.get_by_text("Saved as a draft, but not submitted.")).to_be_visible()
     expect(page.get_by_text("This section is empty.")).to_be_visible()
+    assert accessibility_problems(page, "summary refused with an empty section") == []
     draft.refresh_from_db()
     assert draft.status == "draft"
     assert draft.submitted_at is None

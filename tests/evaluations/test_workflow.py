@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from accounts.choices import Role
 from core.exceptions import DomainError, NotPermitted
@@ -83,6 +84,22 @@ def test_queue_page_and_decision(client, submitted, shenzhen_officer, alice):
     assert "Evidence for 1.7 is missing" in form.text
     client.force_login(shenzhen_officer)
     assert submitted.enterprise.name_en not in client.get(reverse("evaluations:evaluation_queue")).text
+
+
+def test_the_queue_names_the_self_assessed_level_in_the_readers_language(client, submitted, shenzhen_officer):
+    """The stored result keeps the level's name in the language it was scored in (English here); a Chinese page
+    names the level in Chinese all the same."""
+    submitted.refresh_from_db()
+    with translation.override("en"):
+        english = submitted.model.level_name(submitted.self_level)
+    with translation.override("zh-hans"):
+        chinese = submitted.model.level_name(submitted.self_level)
+    assert submitted.self_result["level_name"] == english != chinese
+    client.force_login(shenzhen_officer)
+    client.cookies["django_language"] = "zh-hans"
+    row = client.get(reverse("evaluations:evaluation_queue")).text.split(submitted.enterprise.name_zh, 1)[1]
+    assert f"<td>{chinese} (" in row
+    assert english not in row
 
 
 @pytest.mark.django_db
