@@ -73,14 +73,18 @@ def enterprise_q(
     if any(membership.role in COUNTRY_WIDE_ROLES for membership in memberships):
         return None
     allowed = NOTHING
+    # Assessors and institutions are scoped by their evaluation assignments: they read the evaluations, and the
+    # profiles of the enterprises they evaluate, not the rest of those enterprises' business (selection
+    # applications, brand self-evaluations, supplier links).
+    by_assignment = evaluation_path is not None or (path == "" and application_path is None)
     for membership in memberships:
         if membership.role in ENTERPRISE_ROLES:
             allowed |= Q(**{f"{path}pk": membership.enterprise_id})
         elif membership.role == Role.AUTHORITY:
             allowed |= membership.authority.region_q(field=f"{path}region__code")
-        elif membership.role == Role.ASSESSOR:
+        elif membership.role == Role.ASSESSOR and by_assignment:
             allowed |= _assignment_q(path, evaluation_path, team__assessor=user.pk)
-        elif membership.role == Role.INSTITUTION_ADMIN:
+        elif membership.role == Role.INSTITUTION_ADMIN and by_assignment:
             allowed |= _assignment_q(path, evaluation_path, institution=membership.institution_id)
         elif membership.role == Role.EXPERT and (application_path is not None or (path == "" and not evaluation_path)):
             allowed |= _review_q(path, application_path, user.pk)  # the applications, and the applicants' profiles

@@ -294,9 +294,14 @@ def ratings_submit(*, evaluation: Evaluation, by: User, request: HttpRequest | N
     return member
 
 
-def _require_lead(user: User, evaluation: Evaluation) -> None:
+def require_lead(user: User, evaluation: Evaluation) -> None:
+    """NotPermitted unless ``user`` leads the evaluation's team: the guard of every consensus write."""
     if not TeamMember.objects.filter(evaluation=evaluation, assessor=user, role=TeamRole.LEAD).exists():
         raise NotPermitted(_("Only the lead assessor records the consensus."))
+
+
+def _require_lead(user: User, evaluation: Evaluation) -> None:
+    require_lead(user, evaluation)
     if evaluation.status != EvaluationStatus.CONSENSUS:
         raise EvaluationError(
             _("The consensus is recorded after every assessor has submitted; the evaluation is {status}.").format(

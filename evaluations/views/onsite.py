@@ -198,14 +198,19 @@ class RatingSheetView(LoginRequiredMixin, View):
             "total": sum(len(g["rows"]) for g in groups) + len(conditions),
         }
 
-    def get(self, request, pk):
+    def _own_sheet(self, request, pk) -> Evaluation:
+        """The evaluation, for a member of its team; a 404 for everyone else, reading or writing."""
         evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request)
         if not evaluation.team.filter(assessor=request.user).exists():
             raise Http404
+        return evaluation
+
+    def get(self, request, pk):
+        evaluation = self._own_sheet(request, pk)
         return render(request, "evaluations/rating_sheet.html", self._context(request, evaluation))
 
     def post(self, request, pk):
-        evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request)
+        evaluation = self._own_sheet(request, pk)
         codes = [key[2:] for key in request.POST if key.startswith("v:")]
         entries = _posted_entries(request, codes, "c")
         try:
@@ -292,6 +297,7 @@ class ConsensusView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         evaluation = selectors.evaluation_get(user=request.user, pk=pk, request=request)
+        services.require_lead(request.user, evaluation)  # before anything, so nobody else is told "saved"
         action = request.POST.get("action", "save")
         if action == "finding":
             _outcome(
