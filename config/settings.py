@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import env_bool, env_dates, env_float, env_int, env_int_map, env_list, env_str
+from config.env import env_bool, env_dates, env_float, env_int, env_int_map, env_list, env_str, env_subset
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "enterprises",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PageMethodsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -63,8 +67,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "accounts.middleware.PasswordExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -123,6 +129,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A Redis that hangs (paused, half-open connection) makes a publish wait forever without a socket timeout; with these
+# a web request queueing a job gives up within seconds and the job row waits for the sweeper (core.jobs). Above the
+# worker's 1-second BRPOP, so an idle worker is not disturbed.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 2}
 # Scheduled work (run by `celery beat`); each entry is a thin task calling one service.
 CELERY_BEAT_SCHEDULE = {
     "expire-lapsed-certificates": {
@@ -157,6 +167,8 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Django admin permissions follow the administrator roles (three-way separation of duties, accounts.backends).
+    "accounts.backends.RolePermissionBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -189,6 +201,8 @@ ROLES = (
     "national",
     "expert",
     "platform_admin",
+    "security_admin",
+    "audit_admin",
 )
 PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", default=90, minimum=0)
 PASSWORD_MAX_AGE_DAYS_BY_ROLE = env_int_map("PASSWORD_MAX_AGE_DAYS_BY_ROLE", keys=set(ROLES), minimum=0)
@@ -197,6 +211,19 @@ SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env_int("SESSION_ABSOLUTE_HOURS", def
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Second factor (TOTP, django-otp): users holding any of these roles enrol an authenticator app and enter a code
+# after their password (MLPS level 3). Unset: the default below; set but empty: nobody is asked (tests, the demo).
+MFA_REQUIRED_ROLES = env_subset(
+    "MFA_REQUIRED_ROLES",
+    choices=set(ROLES),
+    default={"authority", "national", "institution_admin", "platform_admin", "security_admin", "audit_admin"},
+)
+OTP_TOTP_ISSUER = "QualityPath"
+# Wrong codes count toward the account lockout below (one policy for passwords and codes), so django-otp's own
+# growing delays are off; a code is still accepted once only (its time step is remembered).
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # django-axes: lock an account after repeated failed logins.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", default=5, minimum=1)
@@ -205,7 +232,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", default=3
 # address as well would lock whole offices behind one government NAT, so axes.W006 is silenced on purpose.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# Failures are forgotten only when the whole login succeeds, second factor included (accounts.services
+# login_failures_reset): resetting at the password step would give whoever knows a password endless code guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
 
@@ -321,7 +351,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_RATES": {"scoring_preview": env_str("SCORING_PREVIEW_RATE", "60/min")},
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
