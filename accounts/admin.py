@@ -2,11 +2,16 @@
 (``accounts.backends``): the platform administrator edits accounts and business roles, the security administrator
 grants and revokes every role and runs the security actions, the audit administrator reads the log."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import TokenProxy
 
 from accounts.choices import Role
 from accounts.mfa import mfa_reset
@@ -18,7 +23,7 @@ from accounts.services import (
     membership_revoke,
     user_sessions_end,
 )
-from core.admin import AuditedModelAdmin
+from core.admin import AuditedModelAdmin, audit_registered_admins
 from core.exceptions import NotPermitted
 
 # Fields that say what an account may do: they follow the roles, never edited by hand.
@@ -194,3 +199,10 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The third-party models an administrator can change in the admin (groups, API tokens, lockout records,
+# second-factor devices: deleting one is a reset) leave audit rows like ours (their apps come before this one).
+audit_registered_admins(
+    admin.site, [Group, TokenProxy, AccessAttempt, AccessLog, AccessFailureLog, TOTPDevice, StaticDevice]
+)

@@ -51,5 +51,27 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 @admin.register(DataLoad)
 class DataLoadAdmin(admin.ModelAdmin):
+    """The record of what was loaded: read only (the loads themselves are management commands)."""
+
     list_display = ["kind", "loaded_at"]
     readonly_fields = ["kind", "loaded_at", "details"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def audit_registered_admins(site: admin.AdminSite, models: list) -> None:
+    """Register ``models``' admins again with ``AuditedModelAdmin`` mixed in: the third-party models an
+    administrator can change (groups, API tokens, lockout records, second-factor devices) are audited like ours."""
+    for model in models:
+        if model not in site._registry:
+            continue
+        current = type(site._registry[model])
+        site.unregister(model)
+        site.register(model, type(f"Audited{current.__name__}", (AuditedModelAdmin, current), {}))

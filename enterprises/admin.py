@@ -5,19 +5,19 @@ from enterprises.models import Authority, Enterprise, EnterpriseClaim, Industry,
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditedModelAdmin):
     list_display = ["code", "name_zh", "name_en", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name_zh", "name_en"]
 
 
 @admin.register(Industry)
-class IndustryAdmin(admin.ModelAdmin):
+class IndustryAdmin(AuditedModelAdmin):
     list_display = ["code", "name_zh", "name_en"]
 
 
 @admin.register(Authority)
-class AuthorityAdmin(admin.ModelAdmin):
+class AuthorityAdmin(AuditedModelAdmin):
     list_display = ["code", "name_zh", "name_en", "kind"]
     filter_horizontal = ["regions", "excluded_regions"]
 

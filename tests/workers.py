@@ -82,6 +82,24 @@ def wait_for(condition: Callable, *, timeout: float, what: str, logs: list[Path]
     pytest.fail(f"Timed out waiting for {what}.\n{tails}")
 
 
+def take_over(env: dict, log: Path, job_pk: int, *, logs: list[Path], what: str) -> subprocess.Popen:
+    """After a worker died mid-job: start another, let the dead one's heartbeat go stale, sweep, and wait until the
+    job has ended on the new worker (returned, for the caller to kill)."""
+    from core.models import Job
+    from core.tasks import sweep_jobs
+
+    worker = start_worker(env, log)
+    time.sleep(2.5)  # the dead worker's heartbeat goes stale (JOB_STALE_SECONDS=2 in these tests)
+    sweep_jobs.delay()
+    wait_for(
+        lambda: Job.objects.filter(pk=job_pk, status__in=["done", "failed"]).exists(),
+        timeout=120,
+        what=what,
+        logs=logs,
+    )
+    return worker
+
+
 def log_count(logs: list[Path], text: str) -> int:
     return sum(log.read_text(errors="replace").count(text) for log in logs if log.exists())
 

@@ -1,7 +1,6 @@
 """Background jobs: committed before they are queued, run once, re-queued by the sweeper when a worker dies; the
 status endpoint shows a job to the person who started it only."""
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -12,7 +11,6 @@ from accounts.choices import Role
 from core import jobs
 from core.exceptions import DomainError
 from core.models import Job
-from core.tasks import sweep_jobs
 from tests import workers
 from tests.factories import UserFactory, grant
 
@@ -187,15 +185,7 @@ def test_a_worker_killed_mid_import_leaves_the_batch_whole_or_absent_and_the_job
             assert job.status == "running"
             assert job.attempts == 1
 
-            second = workers.start_worker(env, logs[1])
-            time.sleep(2.5)  # the dead worker's heartbeat goes stale
-            sweep_jobs.delay()
-            workers.wait_for(
-                lambda: Job.objects.filter(pk=job.pk, status__in=["done", "failed"]).exists(),
-                timeout=120,
-                what="the job to finish on the second worker",
-                logs=logs,
-            )
+            second = workers.take_over(env, logs[1], job.pk, logs=logs, what="the job to finish on the second worker")
     finally:
         workers.kill(first, second)
         workers.clear_queues(broker)

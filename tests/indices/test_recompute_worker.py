@@ -3,7 +3,6 @@ whole new one, never a mixture, and the job completes on the next worker, with t
 fault."""
 
 import random
-import time
 from datetime import UTC, date, datetime
 
 import pytest
@@ -11,7 +10,6 @@ import pytest
 from core import jobs
 from core.demo import demo_credit_code
 from core.models import Job
-from core.tasks import sweep_jobs
 from enterprises.models import Enterprise, Industry, Region
 from evaluations.models import Evaluation, EvaluationModel
 from indices.models import EvaluationFact, IndexCell, IndexSnapshot
@@ -120,14 +118,8 @@ def test_a_worker_killed_mid_recompute_leaves_each_years_snapshot_whole(transact
             for year in old_years:
                 assert mid["cells"][year] == before["cells"][year], f"{year} holds cells of two runs"
 
-            second = workers.start_worker(env, logs[1])
-            time.sleep(2.5)  # the dead worker's heartbeat goes stale
-            sweep_jobs.delay()
-            workers.wait_for(
-                lambda: Job.objects.filter(pk=job.pk, status__in=["done", "failed"]).exists(),
-                timeout=120,
-                what="the recompute to finish on the second worker",
-                logs=logs,
+            second = workers.take_over(
+                env, logs[1], job.pk, logs=logs, what="the recompute to finish on the second worker"
             )
     finally:
         workers.kill(first, second)
