@@ -18,7 +18,7 @@ from evaluations.models import Certificate, Evaluation, Evidence, Indicator, Ins
 from indices.models import EarlyWarning
 from labs.models import Lab
 from pilots.models import Platform, Scenario
-from products.models import InspectionBatch
+from products.models import InspectionBatch, InspectionResult
 from selections.models import Application, ApplicationAttachment, Call, CallAttachment, Case, Review
 from summaries.models import AnnualSummary, SummaryAttachment
 
@@ -154,5 +154,6 @@ def build_world() -> dict:
         "brand_entry": (BrandEntry.objects.order_by("pk").values_list("pk", flat=True).first() or 0),
         "summary_attachment": _stored(SummaryAttachment, users["admin"], summary=summary_gd).pk,
         "inspection": InspectionBatch.objects.order_by("pk").first().pk,
+        "inspection_result": InspectionResult.objects.order_by("pk").first().pk,
         "now": timezone.now(),
     }

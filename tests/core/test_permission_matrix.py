@@ -252,7 +252,7 @@ MATRIX: dict[str, tuple[dict, str, str]] = {
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ),
     "api:inspection-detail": (
-        {"pk": "$inspection"},
+        {"pk": "$inspection_result"},
         " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ),
