@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "brands",
     "products",
     "summaries",
+    "knowledge",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ urlpatterns = [
     path("brands/", include("brands.urls")),
     path("products/", include("products.urls")),
     path("summaries/", include("summaries.urls")),
+    path("knowledge/", include("knowledge.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

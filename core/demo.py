@@ -394,6 +394,9 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from summaries.demo import seed_summaries
 
     summaries = seed_summaries(rng=random.Random(f"{seed}-summaries"), password=DEMO_PASSWORD)
+    from knowledge.demo import seed_knowledge
+
+    knowledge = seed_knowledge(by=User.objects.get(username="miit"))
     summary = {
         "enterprises": Enterprise.objects.count(),
         "supplier_links": SupplierLink.objects.count(),
@@ -406,6 +409,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "brands": brands,
         "products": products,
         "summaries": summaries,
+        "knowledge": knowledge,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

@@ -16,6 +16,7 @@ from enterprises.models import Enterprise, EnterpriseClaim, SupplierLink
 from evaluations.choices import EvaluationStatus, TeamRole
 from evaluations.models import Certificate, Evaluation, Evidence, Indicator, Institution, RatingUpload, TeamMember
 from indices.models import EarlyWarning
+from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument
 from labs.models import Lab
 from pilots.models import Platform, Scenario
 from products.models import InspectionBatch, InspectionResult
@@ -116,6 +117,19 @@ def build_world() -> dict:
     call = Call.objects.order_by("pk").first()
     job = _job_with_output(users["enterprise_admin"])
     case = Case.objects.order_by("pk").first()
+    policy = PolicyDocument.objects.filter(status=DocumentStatus.IN_FORCE, authority=None).order_by("pk").first()
+    # A Guangdong draft: its authority and MIIT see it, nobody else (not even Shenzhen, inside Guangdong).
+    policy_draft = PolicyDocument.objects.create(
+        kind=policy.kind,
+        number="粤工信质（演示）1号",
+        title_zh="广东省草稿（演示）",
+        title_en="Guangdong draft (demo)",
+        issuer_zh="广东省工业和信息化厅",
+        issued_on=policy.issued_on,
+        status=DocumentStatus.DRAFT,
+        authority_id="GD",
+        created_by=users["authority_gd"],
+    )
     return {
         "users": {name: user.pk for name, user in users.items()},
         "home": home.pk,
@@ -150,6 +164,10 @@ def build_world() -> dict:
         "platform": Platform.objects.order_by("pk").first().pk,
         "scenario": Scenario.objects.order_by("pk").first().pk,
         "lab": Lab.objects.order_by("pk").first().pk,
+        "policy": policy.pk,
+        "policy_attachment": _stored(PolicyAttachment, users["miit"], document=policy).pk,
+        "policy_draft": policy_draft.pk,
+        "policy_draft_attachment": _stored(PolicyAttachment, users["authority_gd"], document=policy_draft).pk,
         "brand_assessment": BrandAssessment.objects.filter(enterprise=home).order_by("pk").first().pk,
         "brand_entry": (BrandEntry.objects.order_by("pk").values_list("pk", flat=True).first() or 0),
         "summary_attachment": _stored(SummaryAttachment, users["admin"], summary=summary_gd).pk,

@@ -736,6 +736,46 @@ MATRIX: dict[str, tuple[dict, str, str]] = {
         "  L 403 403 403 403 403 403  ok  ok  ok 403  ok 403 403",
         "  L 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ),
+    "knowledge:document_attachment": (
+        {"pk": "$policy", "attachment_pk": "$policy_attachment"},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:document_attachment@draft": (
+        {"pk": "$policy_draft", "attachment_pk": "$policy_draft_attachment"},
+        "404 404 404 404 404 404 404  ok 404  ok 404 404 404 404",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:document_create": (
+        {},
+        "  L 403 403 403 403 403 403  ok  ok  ok 403 403 403 403",
+        "  L 403 403 403 403 403 403  ok  ok  ok 403 403 403 403",
+    ),
+    "knowledge:document_detail": (
+        {"pk": "$policy"},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:document_detail@draft": (
+        {"pk": "$policy_draft"},
+        "404 404 404 404 404 404 404  ok 404  ok 404 404 404 404",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:document_edit": (
+        {"pk": "$policy"},
+        "  L 403 403 403 403 403 403 403 403  ok 403 403 403 403",
+        "  L 403 403 403 403 403 403 403 403  ok 403 403 403 403",
+    ),
+    "knowledge:document_edit@draft": (
+        {"pk": "$policy_draft"},
+        "  L 404 404 404 404 404 404  ok 404  ok 404 404 404 404",
+        "  L 404 404 404 404 404 404  ok 404  ok 404 404 404 404",
+    ),
+    "knowledge:document_list": (
+        {},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
     "labs:lab_detail": (
         {"pk": "$lab"},
         " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",

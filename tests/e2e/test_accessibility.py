@@ -13,6 +13,7 @@ from django.utils import timezone
 from enterprises.models import Enterprise
 from evaluations.models import Certificate, Evaluation, Institution
 from indices.models import EarlyWarning
+from knowledge.models import PolicyDocument
 from labs.models import Lab
 from pilots.models import Platform, Scenario
 from selections.models import Call, Case, Review
@@ -65,6 +66,8 @@ def _public(page, site: str) -> list[Page]:
         Page("products", "/products/"),
         Page("product-grading", "/products/grading/"),
         Page("inspections", "/products/inspections/"),
+        Page("policies", "/knowledge/?q=GB"),
+        Page("policy-detail", f"/knowledge/{PolicyDocument.objects.order_by('pk').first().pk}/"),
     ]
 
 

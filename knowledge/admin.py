@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from core.admin import AuditedModelAdmin
+from knowledge.models import PolicyAttachment, PolicyDocument
+
+
+class AttachmentInline(admin.TabularInline):
+    model = PolicyAttachment
+    extra = 0
+    can_delete = False
+    fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # files come in through the library's form, checked by content
+
+
+@admin.register(PolicyDocument)
+class PolicyDocumentAdmin(AuditedModelAdmin):
+    list_display = ["number", "title_zh", "kind", "status", "issued_on", "authority"]
+    list_filter = ["kind", "status", "topic"]
+    search_fields = ["number", "title_zh", "title_en"]
+    readonly_fields = ["created_by"]
+    inlines = [AttachmentInline]

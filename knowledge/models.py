@@ -1,0 +1,115 @@
+"""The policy and standards library (issue 9): notices, standards and interpretations, each with its number,
+issuer, date, status, summary in both languages, tags and attached files.
+
+MIIT staff publish national documents (``authority`` empty), an authority its own. A draft is seen only by those
+who may edit it; every other document is public.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from core.models import TimeStampedModel, pick_language
+from selections.models import StoredFile
+
+
+class DocumentKind(models.TextChoices):
+    NOTICE = "notice", _("Notice")
+    STANDARD = "standard", _("Standard")
+    INTERPRETATION = "interpretation", _("Interpretation")
+
+
+class DocumentStatus(models.TextChoices):
+    IN_FORCE = "in_force", _("In force")
+    SUPERSEDED = "superseded", _("Superseded")
+    DRAFT = "draft", _("Draft")
+
+
+class Topic(models.TextChoices):
+    QUALITY_MANAGEMENT = "quality_management", _("Quality management")
+    STANDARDS = "standards", _("Standards")
+    BRAND = "brand", _("Brand building")
+    PILOT = "pilot", _("Pilot-scale development")
+    DIGITAL = "digital", _("Digital quality")
+    TRAINING = "training", _("Training")
+    OTHER = "other", _("Other")
+
+
+class PolicyDocument(TimeStampedModel):
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    number = models.CharField(
+        pgettext_lazy("policy document", "number"),
+        max_length=100,
+        help_text=_("As printed on the document, e.g. GB/T 19580-2012."),
+    )
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=400, blank=True)
+    issuer_zh = models.CharField(_("issuer (Chinese)"), max_length=200)
+    issuer_en = models.CharField(_("issuer (English)"), max_length=300, blank=True)
+    issued_on = models.DateField(pgettext_lazy("policy document", "issued on"))
+    status = models.CharField(_("status"), max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.DRAFT)
+    summary_zh = models.TextField(_("summary (Chinese)"), blank=True)
+    summary_en = models.TextField(_("summary (English)"), blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
+    dimensions = models.JSONField(
+        _("dimensions"), default=list, blank=True, help_text=_("Codes of the evaluation model's dimensions.")
+    )
+    industries = models.ManyToManyField(
+        "enterprises.Industry", blank=True, related_name="+", verbose_name=_("industries")
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices, default=Topic.QUALITY_MANAGEMENT)
+    authority = models.ForeignKey(
+        "enterprises.Authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+        help_text=_("Empty for a national document."),
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("policy or standard")
+        verbose_name_plural = _("policies and standards")
+        ordering = ["-issued_on", "number"]
+        indexes = [models.Index(fields=["status", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title_zh}"
+
+    @property
+    def title(self) -> str:
+        return pick_language(self.title_zh, self.title_en)
+
+    @property
+    def issuer(self) -> str:
+        return pick_language(self.issuer_zh, self.issuer_en)
+
+    @property
+    def summary(self) -> str:
+        return pick_language(self.summary_zh, self.summary_en)
+
+
+def policy_attachment_path(instance: "PolicyAttachment", filename: str) -> str:
+    return f"knowledge/{instance.document_id}/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class PolicyAttachment(StoredFile):
+    """A document's file (the notice itself, the standard's text): served with the document, through a view."""
+
+    document = models.ForeignKey(PolicyDocument, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=policy_attachment_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("policy document file")
+        verbose_name_plural = _("policy document files")
+        ordering = ["document", "uploaded_at", "pk"]

@@ -1,0 +1,117 @@
+"""Changes to the library: MIIT staff create and edit any document (a national one has no authority), an
+authority's staff only their own authority's. Every change writes an audit row; a refused attachment changes
+nothing."""
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+from accounts.choices import AuditAction, Role
+from accounts.models import User
+from accounts.services import audit_record
+from core.exceptions import NotPermitted
+from evaluations.models import Dimension
+from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument
+from knowledge.selectors import publisher_authority_ids
+from selections.services import stored_file_create
+
+FIELDS = (
+    "kind",
+    "number",
+    "title_zh",
+    "title_en",
+    "issuer_zh",
+    "issuer_en",
+    "issued_on",
+    "status",
+    "summary_zh",
+    "summary_en",
+    "superseded_by",
+    "dimensions",
+    "topic",
+)
+
+
+def may_publish(user: User) -> bool:
+    return user.is_authenticated and (user.has_role(Role.NATIONAL) or bool(publisher_authority_ids(user)))
+
+
+def may_edit(user: User, document: PolicyDocument) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.NATIONAL):
+        return True
+    return document.authority_id is not None and document.authority_id in publisher_authority_ids(user)
+
+
+def dimension_codes() -> list[str]:
+    return sorted(set(Dimension.objects.values_list("code", flat=True)))
+
+
+def _check(document: PolicyDocument) -> None:
+    unknown = sorted(set(document.dimensions) - set(dimension_codes()))
+    if unknown:
+        raise ValidationError({"dimensions": [_("Unknown dimensions: {codes}.").format(codes=", ".join(unknown))]})
+    if document.superseded_by_id is not None and document.superseded_by_id == document.pk:
+        raise ValidationError({"superseded_by": [_("A document cannot supersede itself.")]})
+    if document.status == DocumentStatus.SUPERSEDED and document.superseded_by_id is None:
+        raise ValidationError({"superseded_by": [_("Name the document that supersedes this one.")]})
+    document.full_clean(exclude=["created_by", "authority", "superseded_by"])
+
+
+@transaction.atomic
+def document_save(
+    *,
+    values: dict,
+    by: User,
+    document: PolicyDocument | None = None,
+    industries=None,
+    upload: UploadedFile | None = None,
+    request: HttpRequest | None = None,
+) -> PolicyDocument:
+    """Create (``document`` None) or change a document, with its industries and optionally one more file. MIIT
+    staff publish national documents; an authority's staff publish and change only their authority's. A refused
+    file (wrong type by content, too large) raises a ValidationError and nothing is saved."""
+    created = document is None
+    if created:
+        if not may_publish(by):
+            raise NotPermitted(_("Only MIIT staff and the authorities publish to the library."))
+        authorities = [] if by.has_role(Role.NATIONAL) else publisher_authority_ids(by)
+        document = PolicyDocument(created_by=by, authority_id=authorities[0] if authorities else None)
+    else:
+        document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
+        if not may_edit(by, document):
+            raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
+    for field in FIELDS:
+        if field in values:
+            setattr(document, field, values[field])
+    _check(document)
+    document.save()
+    if industries is not None:
+        document.industries.set(industries)
+    audit_record(
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        actor=by,
+        request=request,
+        target=document,
+        details={"number": document.number, "status": document.status},
+    )
+    if upload is not None:
+        try:
+            stored_file_create(model=PolicyAttachment, upload=upload, by=by, request=request, document=document)
+        except ValidationError as exc:  # shown on the form's file field; the transaction undoes the changes above
+            raise ValidationError({"attachment": exc.messages}) from exc
+    return document
+
+
+@transaction.atomic
+def attachment_add(
+    *, document: PolicyDocument, upload: UploadedFile, by: User, request: HttpRequest | None = None
+) -> PolicyAttachment:
+    """Attach a file to a document: its type checked by content, its size limited, stored under its SHA-256."""
+    document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
+    if not may_edit(by, document):
+        raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
+    return stored_file_create(model=PolicyAttachment, upload=upload, by=by, request=request, document=document)

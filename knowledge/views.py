@@ -1,0 +1,114 @@
+"""The public library (search and filters), a document's page with its files, the publishers' form, and file
+downloads through a view that checks who may read the document."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.exceptions import DomainError, NotPermitted
+from core.forms import add_errors
+from enterprises.models import Industry
+from knowledge import selectors, services
+from knowledge.forms import DocumentForm
+from knowledge.models import DocumentKind, DocumentStatus, Topic
+
+
+def _filters(params) -> dict:
+    return {
+        "search": params.get("q", "").strip()[:100],
+        "kind": params.get("kind", ""),
+        "status": params.get("status", ""),
+        "topic": params.get("topic", ""),
+        "industry": params.get("industry", "")[:4],
+    }
+
+
+class DocumentListView(TemplateView):
+    template_name = "knowledge/document_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = _filters(self.request.GET)
+        return super().get_context_data(
+            documents=list(selectors.document_list(self.request.user, **filters).select_related("authority")[:500]),
+            filters=filters,
+            kinds=DocumentKind.choices,
+            statuses=DocumentStatus.choices,
+            topics=Topic.choices,
+            industries=Industry.objects.all(),
+            may_publish=services.may_publish(self.request.user),
+            **kwargs,
+        )
+
+
+class DocumentDetailView(TemplateView):
+    template_name = "knowledge/document_detail.html"
+
+    def get_context_data(self, **kwargs):
+        document = selectors.document_get(self.request.user, kwargs["pk"])
+        return super().get_context_data(
+            document=document,
+            attachments=document.attachments.all(),
+            supersedes=document.supersedes.exclude(status=DocumentStatus.DRAFT),
+            may_edit=services.may_edit(self.request.user, document),
+            **kwargs,
+        )
+
+
+class DocumentFormView(LoginRequiredMixin, TemplateView):
+    """Create (no ``pk``) or change a document, with one more file if given."""
+
+    template_name = "knowledge/document_form.html"
+
+    def _document(self):
+        pk = self.kwargs.get("pk")
+        user = self.request.user
+        if pk is None:
+            if not services.may_publish(user):
+                raise NotPermitted(_("Only MIIT staff and the authorities publish to the library."))
+            return None
+        document = selectors.document_get(user, pk)
+        if not services.may_edit(user, document):
+            raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
+        return document
+
+    def get_context_data(self, **kwargs):
+        document = kwargs.pop("document", None) if "document" in kwargs else self._document()
+        form = kwargs.pop("form", None) or DocumentForm(instance=document)
+        return super().get_context_data(form=form, document=document, **kwargs)
+
+    def post(self, request, **kwargs):
+        document = self._document()
+        form = DocumentForm(request.POST, request.FILES, instance=document)
+        if form.is_valid():
+            values = {field: form.cleaned_data[field] for field in services.FIELDS}
+            try:
+                document = services.document_save(
+                    values=values,
+                    by=request.user,
+                    document=document,
+                    industries=form.cleaned_data["industries"],
+                    upload=form.cleaned_data.get("attachment"),
+                    request=request,
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("The document is saved."))
+                return redirect("knowledge:document_detail", pk=document.pk)
+        return self.render_to_response(self.get_context_data(form=form, document=document))
+
+
+class AttachmentDownloadView(View):
+    """A document's file, for whoever may read the document (everyone unless it is a draft)."""
+
+    def get(self, request, pk, attachment_pk):
+        document = selectors.document_get(request.user, pk)
+        item = get_object_or_404(document.attachments, pk=attachment_pk)
+        return FileResponse(
+            item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+        )
