@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import AuditedModelAdmin
-from knowledge.models import PolicyAttachment, PolicyDocument
+from knowledge.models import PolicyAttachment, PolicyDocument, Question, QuestionCategory
 
 
 class AttachmentInline(admin.TabularInline):
@@ -22,3 +22,16 @@ class PolicyDocumentAdmin(AuditedModelAdmin):
     search_fields = ["number", "title_zh", "title_en"]
     readonly_fields = ["created_by"]
     inlines = [AttachmentInline]
+
+
+@admin.register(QuestionCategory)
+class QuestionCategoryAdmin(AuditedModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "order"]
+
+
+@admin.register(Question)
+class QuestionAdmin(AuditedModelAdmin):
+    list_display = ["question_zh", "question_en", "category", "order", "status", "anchor"]
+    list_filter = ["status", "category"]
+    search_fields = ["question_zh", "question_en", "answer_zh", "answer_en"]
+    readonly_fields = ["asked_by", "asker_email", "answered_by", "answered_at"]

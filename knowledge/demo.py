@@ -119,8 +119,9 @@ DOCUMENTS = [
 
 
 def seed_knowledge(*, by: User) -> dict:
+    questions = seed_questions(by=by)
     if PolicyDocument.objects.exists():
-        return {"documents": PolicyDocument.objects.count()}
+        return {"documents": PolicyDocument.objects.count(), **questions}
     made = {}
     for entry in DOCUMENTS:
         values = {k: v for k, v in entry.items() if k not in ("industries", "supersede_with")}
@@ -132,4 +133,152 @@ def seed_knowledge(*, by: User) -> dict:
             old = made[entry["number"]]
             old.superseded_by = made[entry["supersede_with"]]
             old.save(update_fields=["superseded_by"])
-    return {"documents": len(made)}
+    return {"documents": len(made), **questions}
+
+
+# The "100 Questions" Q&A: a few questions written by the team, every answer marked "（演示）" / "(demo)".
+CATEGORIES = [
+    ("basics", "基本概念", "The basics", 1),
+    ("levels", "等级与结果", "Levels and results", 2),
+    ("process", "评价流程", "The evaluation process", 3),
+    ("tools", "工具与材料", "Tools and documents", 4),
+]
+
+QUESTIONS = [
+    (
+        "basics",
+        "",
+        "什么是质量管理能力评价？",
+        "What is the quality management capability evaluation?",
+        "（演示）对企业质量管理能力的分级评价，从体系、过程、结果等维度衡量企业所处的等级。",
+        "(demo) A graded evaluation of an enterprise's quality management capability, measuring the level it has "
+        "reached across dimensions such as system, process and results.",
+    ),
+    (
+        "basics",
+        "",
+        "哪些企业可以参加评价？",
+        "Which enterprises can take part?",
+        "（演示）在中国境内依法登记的工业企业均可自愿参加，先完成自评，再申请现场评价。",
+        "(demo) Any industrial enterprise registered in China may take part voluntarily: first a self-assessment, "
+        "then an on-site evaluation on request.",
+    ),
+    (
+        "basics",
+        "",
+        "评价收费吗？",
+        "Does the evaluation cost anything?",
+        "（演示）在线自评免费；现场评价由评价机构按公开标准收费。",
+        "(demo) The online self-assessment is free; on-site evaluations are charged by the institution at its "
+        "published rates.",
+    ),
+    (
+        "levels",
+        "levels",
+        "五个等级分别是什么意思？",
+        "What do the five levels mean?",
+        "（演示）经验级、检验级、保证级、预防级、卓越级，由低到高：从依靠个人经验，到依靠检验把关，再到体系保证、"
+        "风险预防和持续卓越。",
+        "(demo) Experience, inspection, assurance, prevention and excellence, from lowest to highest: from relying "
+        "on people's experience, through catching defects by inspection, to a system that assures quality, "
+        "prevents risks and keeps improving.",
+    ),
+    (
+        "levels",
+        "",
+        "为什么没有达到下一等级？",
+        "Why is the next level not reached?",
+        "（演示）结果页列出未达到下一等级规则的要求，按先后顺序改进即可；有否决条件时，先满足否决条件。",
+        "(demo) The result page lists the requirements that keep the next level out of reach; improve them in that "
+        "order, and meet any blocking condition first.",
+    ),
+    (
+        "levels",
+        "",
+        "自评等级和现场评价等级有什么不同？",
+        "How does the self-assessed level differ from the on-site result?",
+        "（演示）自评等级由企业自己打分得出；现场评价等级由评价组核实证据后给出，是正式结果。",
+        "(demo) The self-assessed level comes from the enterprise's own ratings; the on-site result is given by the "
+        "assessment team after checking the evidence, and is the official one.",
+    ),
+    (
+        "process",
+        "",
+        "评价需要多长时间？",
+        "How long does an evaluation take?",
+        "（演示）自评通常一两周；现场评价一般两到三天，结果在公示期满后发布。",
+        "(demo) A self-assessment usually takes a week or two; an on-site evaluation two to three days, with the "
+        "result published after the public notice period.",
+    ),
+    (
+        "process",
+        "",
+        "对评价结果有异议怎么办？",
+        "What if we disagree with the result?",
+        "（演示）在公示期内通过平台提出异议，主管部门会组织复核并答复。",
+        "(demo) Raise an objection on the platform during the public notice period; the authority reviews it and "
+        "replies.",
+    ),
+    (
+        "process",
+        "",
+        "证书有效期多长？",
+        "How long is a certificate valid?",
+        "（演示）证书有效期三年，期间可通过证书编号在线核验。",
+        "(demo) Three years; anyone can verify it online by its number during that time.",
+    ),
+    (
+        "tools",
+        "workbook",
+        "评分工作簿怎么用？",
+        "How do rating workbooks work?",
+        "（演示）评价员下载模板，在离线状态下填写“评分”和“意见”两列后上传；平台先检查整个文件，显示将要改变的内容，"
+        "确认后才写入。",
+        "(demo) Assessors download a template, fill in the Rating and Comment columns off-line and upload it; the "
+        "platform checks the whole file first and shows what would change before anything is written.",
+    ),
+    (
+        "tools",
+        "",
+        "证据材料支持哪些文件格式？",
+        "Which file types can evidence be?",
+        "（演示）PDF、图片和Office文档；文件类型按内容检查，大小有上限。",
+        "(demo) PDF, images and Office documents; the type is checked by content and the size is limited.",
+    ),
+    (
+        "tools",
+        "",
+        "在哪里查找相关标准？",
+        "Where can we find the relevant standards?",
+        "（演示）在平台的政策与标准库中，可按编号、标题或摘要检索。",
+        "(demo) In the platform's policy and standards library, searchable by number, title or summary.",
+    ),
+]
+
+SUBMITTED = "（演示）中小企业可以只评价部分维度吗？"
+
+
+def seed_questions(*, by: User) -> dict:
+    """The demo Q&A; idempotent (nothing is added once a category exists)."""
+    from knowledge.models import Question, QuestionCategory, QuestionStatus
+
+    if QuestionCategory.objects.exists():
+        return {"questions": Question.objects.count()}
+    categories = {
+        code: QuestionCategory.objects.create(code=code, name_zh=zh, name_en=en, order=order)
+        for code, zh, en, order in CATEGORIES
+    }
+    for order, (code, anchor, q_zh, q_en, a_zh, a_en) in enumerate(QUESTIONS, start=1):
+        Question.objects.create(
+            category=categories[code],
+            order=order,
+            anchor=anchor,
+            question_zh=q_zh,
+            question_en=q_en,
+            answer_zh=a_zh,
+            answer_en=a_en,
+            status=QuestionStatus.PUBLISHED,
+            answered_by=by,
+        )
+    Question.objects.create(question_zh=SUBMITTED, status=QuestionStatus.SUBMITTED)
+    return {"questions": Question.objects.count()}

@@ -113,3 +113,97 @@ class PolicyAttachment(StoredFile):
         verbose_name = _("policy document file")
         verbose_name_plural = _("policy document files")
         ordering = ["document", "uploaded_at", "pk"]
+
+
+class QuestionCategory(models.Model):
+    """A heading of the "100 Questions" Q&A, shown in ``order``."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("question category")
+        verbose_name_plural = _("question categories")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+
+class QuestionStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    PUBLISHED = "published", _("Published")
+    DECLINED = "declined", _("Declined")
+
+
+class Question(TimeStampedModel):
+    """One question of the Q&A: asked by a visitor (``submitted``), answered and published, or declined by MIIT
+    staff. ``anchor`` is the HTML id pages link to (``/knowledge/questions/#levels``)."""
+
+    category = models.ForeignKey(
+        QuestionCategory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("category"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    question_zh = models.TextField(_("question (Chinese)"), blank=True)
+    question_en = models.TextField(_("question (English)"), blank=True)
+    answer_zh = models.TextField(_("answer (Chinese)"), blank=True)
+    answer_en = models.TextField(_("answer (English)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=QuestionStatus.choices, default=QuestionStatus.SUBMITTED
+    )
+    anchor = models.SlugField(
+        _("anchor"), max_length=40, blank=True, help_text=_("Pages link to the question with it, e.g. levels.")
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("asked by"),
+    )
+    asker_email = models.EmailField(_("email"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["category__order", "order", "pk"]
+        indexes = [models.Index(fields=["status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["anchor"], condition=~models.Q(anchor=""), name="question_anchor_unique")
+        ]
+
+    def __str__(self) -> str:
+        return (self.question_zh or self.question_en)[:60]
+
+    @property
+    def question(self) -> str:
+        return pick_language(self.question_zh, self.question_en)
+
+    @property
+    def answer(self) -> str:
+        return pick_language(self.answer_zh, self.answer_en)
+
+    @property
+    def html_id(self) -> str:
+        return self.anchor or f"q{self.pk}"

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
-from knowledge.models import DocumentKind, DocumentStatus, PolicyDocument, Topic
+from knowledge.models import DocumentKind, DocumentStatus, PolicyDocument, Question, QuestionStatus, Topic
 
 
 def publisher_authority_ids(user) -> list[str]:
@@ -61,3 +61,24 @@ def document_get(user, pk: int) -> PolicyDocument:
     if document is None:
         raise Http404
     return document
+
+
+def question_list(*, search: str = "", category: str = "") -> QuerySet:
+    """The published questions, in their categories' order then their own; ``search`` matches both languages'
+    questions and answers, case-insensitive."""
+    questions = Question.objects.filter(status=QuestionStatus.PUBLISHED).select_related("category")
+    if search:
+        questions = questions.filter(
+            Q(question_zh__icontains=search)
+            | Q(question_en__icontains=search)
+            | Q(answer_zh__icontains=search)
+            | Q(answer_en__icontains=search)
+        )
+    if category:
+        questions = questions.filter(category__code=category)
+    return questions
+
+
+def question_queue() -> QuerySet:
+    """Submitted questions waiting for an answer, oldest first."""
+    return Question.objects.filter(status=QuestionStatus.SUBMITTED).select_related("asked_by").order_by("created_at")

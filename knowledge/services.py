@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import AuditAction, Role
@@ -13,7 +14,7 @@ from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import NotPermitted
 from evaluations.models import Dimension
-from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument
+from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument, Question, QuestionStatus
 from knowledge.selectors import publisher_authority_ids
 from selections.services import stored_file_create
 
@@ -115,3 +116,70 @@ def attachment_add(
     if not may_edit(by, document):
         raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
     return stored_file_create(model=PolicyAttachment, upload=upload, by=by, request=request, document=document)
+
+
+QUESTION_MIN_LENGTH = 10
+
+
+def may_answer(user: User) -> bool:
+    return user.is_authenticated and user.has_role(Role.NATIONAL)
+
+
+@transaction.atomic
+def question_submit(
+    *, text: str, by: User | None = None, email: str = "", request: HttpRequest | None = None
+) -> Question:
+    """A visitor's question (anonymous too): kept as submitted, not public until MIIT staff answer it."""
+    text = text.strip()
+    if len(text) < QUESTION_MIN_LENGTH:
+        raise ValidationError(
+            {"text": [_("Write your question in at least {n} characters.").format(n=QUESTION_MIN_LENGTH)]}
+        )
+    user = by if by is not None and by.is_authenticated else None
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+    question = Question.objects.create(
+        question_zh=text if chinese else "",
+        question_en="" if chinese else text,
+        asked_by=user,
+        asker_email=email,
+        status=QuestionStatus.SUBMITTED,
+    )
+    audit_record(
+        action=AuditAction.CREATE, actor=user, request=request, target=question, details={"status": "submitted"}
+    )
+    return question
+
+
+ANSWER_FIELDS = ("category", "order", "question_zh", "question_en", "answer_zh", "answer_en", "anchor")
+
+
+@transaction.atomic
+def question_answer(
+    *, question: Question, values: dict, by: User, publish: bool = True, request: HttpRequest | None = None
+) -> Question:
+    """MIIT staff answer a question and publish it (``publish``), or decline it (``publish`` False)."""
+    if not may_answer(by):
+        raise NotPermitted(_("Only MIIT staff answer questions."))
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    for field in ANSWER_FIELDS:
+        if field in values:
+            setattr(question, field, values[field])
+    if publish:
+        errors = {}
+        if not (question.question_zh.strip() or question.question_en.strip()):
+            errors["question_zh"] = [_("Give the question in at least one language.")]
+        if not (question.answer_zh.strip() or question.answer_en.strip()):
+            errors["answer_zh"] = [_("Give the answer in at least one language.")]
+        if question.category_id is None:
+            errors["category"] = [_("Choose a category.")]
+        if errors:
+            raise ValidationError(errors)
+    question.status = QuestionStatus.PUBLISHED if publish else QuestionStatus.DECLINED
+    question.answered_by = by
+    question.answered_at = timezone.now()
+    question.full_clean(exclude=["category", "asked_by", "answered_by"])
+    question.save()
+    audit_record(
+        action=AuditAction.STATE_CHANGE, actor=by, request=request, target=question, details={"status": question.status}
+    )
+    return question

@@ -10,4 +10,8 @@ urlpatterns = [
     path("<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("<int:pk>/edit/", views.DocumentFormView.as_view(), name="document_edit"),
     path("<int:pk>/files/<int:attachment_pk>/", views.AttachmentDownloadView.as_view(), name="document_attachment"),
+    path("questions/", views.QuestionListView.as_view(), name="question_list"),
+    path("questions/ask/", views.QuestionSubmitView.as_view(), name="question_submit"),
+    path("questions/queue/", views.QuestionQueueView.as_view(), name="question_queue"),
+    path("questions/<int:pk>/answer/", views.QuestionAnswerView.as_view(), name="question_answer"),
 ]

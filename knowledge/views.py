@@ -14,8 +14,8 @@ from core.exceptions import DomainError, NotPermitted
 from core.forms import add_errors
 from enterprises.models import Industry
 from knowledge import selectors, services
-from knowledge.forms import DocumentForm
-from knowledge.models import DocumentKind, DocumentStatus, Topic
+from knowledge.forms import DocumentForm, QuestionAnswerForm, QuestionSubmitForm
+from knowledge.models import DocumentKind, DocumentStatus, Question, QuestionCategory, Topic
 
 
 def _filters(params) -> dict:
@@ -112,3 +112,99 @@ class AttachmentDownloadView(View):
         return FileResponse(
             item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
         )
+
+
+class QuestionListView(TemplateView):
+    """The published Q&A, grouped by category in order, with search and a category filter; each question carries
+    its anchor as HTML id."""
+
+    template_name = "knowledge/question_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = {
+            "search": self.request.GET.get("q", "").strip()[:100],
+            "category": self.request.GET.get("category", "")[:40],
+        }
+        questions = list(selectors.question_list(**filters)[:500])
+        groups: dict = {}
+        for question in questions:
+            groups.setdefault(question.category, []).append(question)
+        return super().get_context_data(
+            groups=list(groups.items()),
+            count=len(questions),
+            filters=filters,
+            categories=QuestionCategory.objects.all(),
+            may_answer=services.may_answer(self.request.user),
+            **kwargs,
+        )
+
+
+class QuestionSubmitView(TemplateView):
+    """Anyone, signed in or not, asks a question; it is kept until MIIT staff answer it."""
+
+    template_name = "knowledge/question_submit.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", QuestionSubmitForm())
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, **kwargs):
+        form = QuestionSubmitForm(request.POST)
+        if form.is_valid():
+            try:
+                services.question_submit(
+                    text=form.cleaned_data["text"], email=form.cleaned_data["email"], by=request.user, request=request
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                messages.success(request, _("Thank you: your question is received and will be answered."))
+                return redirect("knowledge:question_list")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class QuestionQueueView(LoginRequiredMixin, TemplateView):
+    """MIIT staff: the submitted questions waiting for an answer."""
+
+    template_name = "knowledge/question_queue.html"
+
+    def get_context_data(self, **kwargs):
+        if not services.may_answer(self.request.user):
+            raise NotPermitted(_("Only MIIT staff answer questions."))
+        return super().get_context_data(questions=list(selectors.question_queue()[:200]), **kwargs)
+
+
+class QuestionAnswerView(LoginRequiredMixin, TemplateView):
+    """MIIT staff answer a question and publish it, or decline it."""
+
+    template_name = "knowledge/question_answer.html"
+
+    def _question(self):
+        if not services.may_answer(self.request.user):
+            raise NotPermitted(_("Only MIIT staff answer questions."))
+        return get_object_or_404(Question, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        question = kwargs.pop("question", None) or self._question()
+        form = kwargs.pop("form", None) or QuestionAnswerForm(instance=question)
+        return super().get_context_data(form=form, question=question, **kwargs)
+
+    def post(self, request, **kwargs):
+        question = self._question()
+        form = QuestionAnswerForm(request.POST, instance=Question.objects.get(pk=question.pk))
+        publish = "decline" not in request.POST
+        if form.is_valid() or not publish:
+            values = {f: form.cleaned_data[f] for f in form.fields if f in form.cleaned_data} if publish else {}
+            try:
+                services.question_answer(
+                    question=question, values=values, by=request.user, publish=publish, request=request
+                )
+            except (ValidationError, DomainError) as exc:
+                add_errors(form, exc)
+            else:
+                if publish:
+                    messages.success(request, _("The answer is published."))
+                else:
+                    messages.success(request, _("The question is declined."))
+                return redirect("knowledge:question_queue")
+        return self.render_to_response(self.get_context_data(form=form, question=question))

@@ -16,7 +16,7 @@ from enterprises.models import Enterprise, EnterpriseClaim, SupplierLink
 from evaluations.choices import EvaluationStatus, TeamRole
 from evaluations.models import Certificate, Evaluation, Evidence, Indicator, Institution, RatingUpload, TeamMember
 from indices.models import EarlyWarning
-from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument
+from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument, Question, QuestionStatus
 from labs.models import Lab
 from pilots.models import Platform, Scenario
 from products.models import InspectionBatch, InspectionResult
@@ -168,6 +168,7 @@ def build_world() -> dict:
         "policy_attachment": _stored(PolicyAttachment, users["miit"], document=policy).pk,
         "policy_draft": policy_draft.pk,
         "policy_draft_attachment": _stored(PolicyAttachment, users["authority_gd"], document=policy_draft).pk,
+        "question_submitted": Question.objects.filter(status=QuestionStatus.SUBMITTED).order_by("pk").first().pk,
         "brand_assessment": BrandAssessment.objects.filter(enterprise=home).order_by("pk").first().pk,
         "brand_entry": (BrandEntry.objects.order_by("pk").values_list("pk", flat=True).first() or 0),
         "summary_attachment": _stored(SummaryAttachment, users["admin"], summary=summary_gd).pk,

@@ -776,6 +776,26 @@ MATRIX: dict[str, tuple[dict, str, str]] = {
         " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ),
+    "knowledge:question_answer": (
+        {"pk": "$question_submitted"},
+        "  L 403 403 403 403 403 403 403 403  ok 403 403 403 403",
+        "  L 403 403 403 403 403 403 403 403  ok 403 403 403 403",
+    ),
+    "knowledge:question_list": (
+        {},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:question_queue": (
+        {},
+        "  L 403 403 403 403 403 403 403 403  ok 403 403 403 403",
+        "  L 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:question_submit": (
+        {},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    ),
     "labs:lab_detail": (
         {"pk": "$lab"},
         " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",

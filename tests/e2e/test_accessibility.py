@@ -68,6 +68,8 @@ def _public(page, site: str) -> list[Page]:
         Page("inspections", "/products/inspections/"),
         Page("policies", "/knowledge/?q=GB"),
         Page("policy-detail", f"/knowledge/{PolicyDocument.objects.order_by('pk').first().pk}/"),
+        Page("questions", "/knowledge/questions/"),
+        Page("ask", "/knowledge/questions/ask/"),
     ]
 
 
