@@ -64,6 +64,16 @@ class SessionTimeoutMiddleware:
         messages.warning(request, reason)
 
 
+def _always_open(path: str, *names: str) -> bool:
+    """Pages a user held up by a security step can still reach: the second-factor pages, logging out, the language
+    switch, static files and the health check (plus the URL ``names`` given)."""
+    allowed = {
+        reverse(name)
+        for name in ("accounts:mfa_enrol", "accounts:mfa_verify", "accounts:logout", "set_language", *names)
+    }
+    return path in allowed or path.startswith((settings.STATIC_URL or "/static/", "/healthz"))
+
+
 class PasswordExpiryMiddleware:
     """Sends a user whose password is past its role's maximum age to the password change page (logging out,
     switching language and static files still work), telling them why."""
@@ -87,15 +97,8 @@ class PasswordExpiryMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (
-            reverse("accounts:password_change"),
-            reverse("accounts:logout"),
-            reverse("set_language"),
-            # the second factor comes first (SecondFactorMiddleware), then the new password
-            reverse("accounts:mfa_enrol"),
-            reverse("accounts:mfa_verify"),
-        )
-        return path in allowed or path.startswith((settings.STATIC_URL or "/static/", "/healthz"))
+        # the second factor comes first (SecondFactorMiddleware), then the new password
+        return _always_open(path, "accounts:password_change")
 
 
 class SecondFactorMiddleware:
@@ -131,10 +134,4 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _exempt(path: str) -> bool:
-        allowed = (
-            reverse("accounts:mfa_enrol"),
-            reverse("accounts:mfa_verify"),
-            reverse("accounts:logout"),
-            reverse("set_language"),
-        )
-        return path in allowed or path.startswith((settings.STATIC_URL or "/static/", "/healthz"))
+        return _always_open(path)

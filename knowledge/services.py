@@ -47,6 +47,17 @@ def may_edit(user: User, document: PolicyDocument) -> bool:
     return document.authority_id is not None and document.authority_id in publisher_authority_ids(user)
 
 
+def require_may_publish(user: User) -> None:
+    """NotPermitted unless ``user`` may publish to the library: the guard of the form page and of the save."""
+    if not may_publish(user):
+        raise NotPermitted(_("Only MIIT staff and the authorities publish to the library."))
+
+
+def require_may_edit(user: User, document: PolicyDocument) -> None:
+    if not may_edit(user, document):
+        raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
+
+
 def dimension_codes() -> list[str]:
     return sorted(set(Dimension.objects.values_list("code", flat=True)))
 
@@ -77,14 +88,12 @@ def document_save(
     file (wrong type by content, too large) raises a ValidationError and nothing is saved."""
     created = document is None
     if created:
-        if not may_publish(by):
-            raise NotPermitted(_("Only MIIT staff and the authorities publish to the library."))
+        require_may_publish(by)
         authorities = [] if by.has_role(Role.NATIONAL) else publisher_authority_ids(by)
         document = PolicyDocument(created_by=by, authority_id=authorities[0] if authorities else None)
     else:
         document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
-        if not may_edit(by, document):
-            raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
+        require_may_edit(by, document)
     for field in FIELDS:
         if field in values:
             setattr(document, field, values[field])
@@ -107,22 +116,16 @@ def document_save(
     return document
 
 
-@transaction.atomic
-def attachment_add(
-    *, document: PolicyDocument, upload: UploadedFile, by: User, request: HttpRequest | None = None
-) -> PolicyAttachment:
-    """Attach a file to a document: its type checked by content, its size limited, stored under its SHA-256."""
-    document = PolicyDocument.objects.select_for_update().get(pk=document.pk)
-    if not may_edit(by, document):
-        raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
-    return stored_file_create(model=PolicyAttachment, upload=upload, by=by, request=request, document=document)
-
-
 QUESTION_MIN_LENGTH = 10
 
 
 def may_answer(user: User) -> bool:
     return user.is_authenticated and user.has_role(Role.NATIONAL)
+
+
+def require_may_answer(user: User) -> None:
+    if not may_answer(user):
+        raise NotPermitted(_("Only MIIT staff answer questions."))
 
 
 @transaction.atomic
@@ -158,8 +161,7 @@ def question_answer(
     *, question: Question, values: dict, by: User, publish: bool = True, request: HttpRequest | None = None
 ) -> Question:
     """MIIT staff answer a question and publish it (``publish``), or decline it (``publish`` False)."""
-    if not may_answer(by):
-        raise NotPermitted(_("Only MIIT staff answer questions."))
+    require_may_answer(by)
     question = Question.objects.select_for_update().get(pk=question.pk)
     for field in ANSWER_FIELDS:
         if field in values:

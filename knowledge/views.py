@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.exceptions import DomainError, NotPermitted
+from core.exceptions import DomainError
 from core.forms import add_errors
 from enterprises.models import Industry
 from knowledge import selectors, services
@@ -68,12 +68,10 @@ class DocumentFormView(LoginRequiredMixin, TemplateView):
         pk = self.kwargs.get("pk")
         user = self.request.user
         if pk is None:
-            if not services.may_publish(user):
-                raise NotPermitted(_("Only MIIT staff and the authorities publish to the library."))
+            services.require_may_publish(user)
             return None
         document = selectors.document_get(user, pk)
-        if not services.may_edit(user, document):
-            raise NotPermitted(_("Only MIIT staff and the publishing authority change this document."))
+        services.require_may_edit(user, document)
         return document
 
     def get_context_data(self, **kwargs):
@@ -169,8 +167,7 @@ class QuestionQueueView(LoginRequiredMixin, TemplateView):
     template_name = "knowledge/question_queue.html"
 
     def get_context_data(self, **kwargs):
-        if not services.may_answer(self.request.user):
-            raise NotPermitted(_("Only MIIT staff answer questions."))
+        services.require_may_answer(self.request.user)
         return super().get_context_data(questions=list(selectors.question_queue()[:200]), **kwargs)
 
 
@@ -180,8 +177,7 @@ class QuestionAnswerView(LoginRequiredMixin, TemplateView):
     template_name = "knowledge/question_answer.html"
 
     def _question(self):
-        if not services.may_answer(self.request.user):
-            raise NotPermitted(_("Only MIIT staff answer questions."))
+        services.require_may_answer(self.request.user)
         return get_object_or_404(Question, pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
