@@ -57,6 +57,7 @@ run: venv
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_reference_data
 	$(MANAGE) load_evaluation_model
+	$(MANAGE) load_methods
 	$(MANAGE) load_summary_templates
 	$(MANAGE) seed_demo --enterprises $(ENTERPRISES)
 	@echo "Serving http://$(HOST):$(PORT)  (Ctrl-C stops; logins above)"

@@ -29,6 +29,7 @@ from evaluations.models import (
     Rating,
     TeamMember,
 )
+from knowledge import selectors as knowledge_selectors  # a module: the toolbox reads the models' versions here
 
 
 def model_list() -> QuerySet[EvaluationModel]:
@@ -156,6 +157,8 @@ def result_report(*, model: EvaluationModel, result: scoring.Result) -> dict:
     cultivation self-evaluation."""
     levels = len(model.levels)
     requirements = {r.code: r for r in model.requirements.select_related("indicator")}
+    gap_requirements = [requirements[step.requirement] for step in result.gap_plan]
+    methods = knowledge_selectors.methods_for(gap_requirements)
     dimensions = {d.code: d for d in model.dimensions.all()}
     conditions = {c.code: c for c in model.conditions.all()}
     radar = {
@@ -186,7 +189,10 @@ def result_report(*, model: EvaluationModel, result: scoring.Result) -> dict:
             }
             for reason in result.not_reached
         ],
-        "gap_plan": [{"step": step, "requirement": requirements[step.requirement]} for step in result.gap_plan],
+        "gap_plan": [
+            {"step": step, "requirement": requirements[step.requirement], "methods": methods[step.requirement]}
+            for step in result.gap_plan
+        ],
         "radar_json": json.dumps(radar, ensure_ascii=False),
         "dimensions": [
             {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from core.admin import AuditedModelAdmin
-from knowledge.models import PolicyAttachment, PolicyDocument, Question, QuestionCategory
+from knowledge.models import Method, MethodLink, PolicyAttachment, PolicyDocument, Question, QuestionCategory
 
 
 class AttachmentInline(admin.TabularInline):
@@ -35,3 +35,16 @@ class QuestionAdmin(AuditedModelAdmin):
     list_filter = ["status", "category"]
     search_fields = ["question_zh", "question_en", "answer_zh", "answer_en"]
     readonly_fields = ["asked_by", "asker_email", "answered_by", "answered_at"]
+
+
+class MethodLinkInline(admin.TabularInline):
+    model = MethodLink
+    extra = 1
+
+
+@admin.register(Method)
+class MethodAdmin(AuditedModelAdmin):
+    list_display = ["code", "name_zh", "name_en", "kind", "order"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name_zh", "name_en", "keywords"]
+    inlines = [MethodLinkInline]

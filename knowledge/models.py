@@ -207,3 +207,87 @@ class Question(TimeStampedModel):
     @property
     def html_id(self) -> str:
         return self.anchor or f"q{self.pk}"
+
+
+class MethodKind(models.TextChoices):
+    METHOD = "method", _("Method")
+    TOOL = "tool", _("Tool")
+    DIGITAL = "digital", _("Digital quality scenario")
+
+
+class Method(models.Model):
+    """One entry of the methods toolbox (FMEA, SPC, QC circles, ...): what it is for, when to use it, its steps and
+    a worked example, in both languages. ``keywords`` (comma-separated, any language) find the typical cases whose
+    methods mention it; ``links`` name the requirements of the evaluation model it helps to meet."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=MethodKind.choices, default=MethodKind.METHOD)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    purpose_zh = models.TextField(_("what it is for (Chinese)"))
+    purpose_en = models.TextField(_("what it is for (English)"))
+    when_zh = models.TextField(_("when to use it (Chinese)"))
+    when_en = models.TextField(_("when to use it (English)"))
+    steps_zh = models.TextField(_("steps (Chinese)"), help_text=_("One step per line."))
+    steps_en = models.TextField(_("steps (English)"), help_text=_("One step per line."))
+    example_zh = models.TextField(_("worked example (Chinese)"))
+    example_en = models.TextField(_("worked example (English)"))
+    keywords = models.CharField(
+        _("keywords"),
+        max_length=200,
+        help_text=_("Comma-separated words that name the method in a case's methods, e.g. FMEA, 失效模式."),
+    )
+
+    class Meta:
+        verbose_name = _("quality method")
+        verbose_name_plural = _("quality methods")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_zh
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_zh, self.name_en)
+
+    @property
+    def purpose(self) -> str:
+        return pick_language(self.purpose_zh, self.purpose_en)
+
+    @property
+    def when(self) -> str:
+        return pick_language(self.when_zh, self.when_en)
+
+    @property
+    def steps(self) -> list[str]:
+        return [line.strip() for line in pick_language(self.steps_zh, self.steps_en).splitlines() if line.strip()]
+
+    @property
+    def example(self) -> str:
+        return pick_language(self.example_zh, self.example_en)
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return [word.strip() for word in self.keywords.split(",") if word.strip()]
+
+
+class MethodLink(models.Model):
+    """A method helps to meet a requirement of the evaluation model. ``target`` is a stable code: an indicator's
+    (``QMC-2024/D1/1.4``, every level of it) or one requirement's (``QMC-2024/D1/1.4/L4``). Codes outlive model
+    versions, so the links hold for the next version of the same model."""
+
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="links", verbose_name=_("method"))
+    target = models.CharField(
+        _("indicator or requirement"), max_length=70, help_text=_("Stable code, e.g. QMC-2024/D1/1.4 or …/L4.")
+    )
+
+    class Meta:
+        verbose_name = _("method link")
+        verbose_name_plural = _("method links")
+        ordering = ["method", "target"]
+        indexes = [models.Index(fields=["target"])]
+        constraints = [models.UniqueConstraint(fields=["method", "target"], name="methodlink_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.method_id} → {self.target}"

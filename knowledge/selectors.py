@@ -4,7 +4,19 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.choices import Role
-from knowledge.models import DocumentKind, DocumentStatus, PolicyDocument, Question, QuestionStatus, Topic
+from evaluations import selectors as evaluation_selectors  # a module: evaluations.selectors reads the toolbox too
+from evaluations.models import Requirement
+from knowledge.models import (
+    DocumentKind,
+    DocumentStatus,
+    Method,
+    MethodKind,
+    MethodLink,
+    PolicyDocument,
+    Question,
+    QuestionStatus,
+    Topic,
+)
 
 
 def publisher_authority_ids(user) -> list[str]:
@@ -82,3 +94,67 @@ def question_list(*, search: str = "", category: str = "") -> QuerySet:
 def question_queue() -> QuerySet:
     """Submitted questions waiting for an answer, oldest first."""
     return Question.objects.filter(status=QuestionStatus.SUBMITTED).select_related("asked_by").order_by("created_at")
+
+
+def method_list(*, search: str = "", kind: str = "") -> QuerySet:
+    """The toolbox in its order; ``search`` matches both languages' names and purposes and the keywords."""
+    methods = Method.objects.all()
+    if search:
+        methods = methods.filter(
+            Q(name_zh__icontains=search)
+            | Q(name_en__icontains=search)
+            | Q(purpose_zh__icontains=search)
+            | Q(purpose_en__icontains=search)
+            | Q(keywords__icontains=search)
+        )
+    if kind in MethodKind.values:
+        methods = methods.filter(kind=kind)
+    return methods
+
+
+def method_get(code: str) -> Method:
+    method = Method.objects.filter(code=code).first()
+    if method is None:
+        raise Http404
+    return method
+
+
+def methods_for(requirements) -> dict[str, list[Method]]:
+    """The methods that help meet each of ``requirements`` (with ``indicator`` loaded), by requirement code: those
+    linked to the requirement itself or to its indicator (every level of it), in the toolbox's order. One query."""
+    targets: dict[str, set[str]] = {}
+    for requirement in requirements:
+        targets.setdefault(requirement.code, set()).add(requirement.code)
+        targets.setdefault(requirement.indicator.code, set()).add(requirement.code)
+    found: dict[str, list[Method]] = {requirement.code: [] for requirement in requirements}
+    links = MethodLink.objects.filter(target__in=targets).select_related("method")
+    for link in sorted(links, key=lambda link: (link.method.order, link.method.code)):
+        for code in targets[link.target]:
+            if link.method not in found[code]:
+                found[code].append(link.method)
+    return found
+
+
+def method_requirements(method: Method) -> list[Requirement]:
+    """The requirements of the current version of each active model that ``method`` helps to meet, in the model's
+    order (indicator and level)."""
+    targets = list(method.links.values_list("target", flat=True))
+    if not targets:
+        return []
+    current = {}
+    for model in evaluation_selectors.model_list():
+        current.setdefault(model.code, model.pk)
+    return list(
+        Requirement.objects.filter(model_id__in=current.values())
+        .filter(Q(code__in=targets) | Q(indicator__code__in=targets))
+        .select_related("indicator", "model")
+        .order_by("model__code", "position")
+    )
+
+
+def method_case_q(method: Method) -> Q:
+    """Typical cases whose methods name ``method`` by one of its keywords (nothing when it has none)."""
+    q = Q(pk__in=[])
+    for word in method.keyword_list:
+        q |= Q(methods__icontains=word)
+    return q

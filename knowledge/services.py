@@ -13,8 +13,17 @@ from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import NotPermitted
-from evaluations.models import Dimension
-from knowledge.models import DocumentStatus, PolicyAttachment, PolicyDocument, Question, QuestionStatus
+from evaluations.models import Dimension, Indicator, Requirement
+from knowledge.models import (
+    DocumentStatus,
+    Method,
+    MethodKind,
+    MethodLink,
+    PolicyAttachment,
+    PolicyDocument,
+    Question,
+    QuestionStatus,
+)
 from knowledge.selectors import publisher_authority_ids
 from selections.services import stored_file_create
 
@@ -185,3 +194,73 @@ def question_answer(
         action=AuditAction.STATE_CHANGE, actor=by, request=request, target=question, details={"status": question.status}
     )
     return question
+
+
+METHOD_TEXTS = ("name", "purpose", "when", "steps", "example")
+
+
+def _method_problems(entries: list, known_targets: set[str]) -> list[str]:
+    problems, seen = [], set()
+    for number, entry in enumerate(entries, start=1):
+        code = str(entry.get("code", "")).strip() if isinstance(entry, dict) else ""
+        where = code or f"#{number}"
+        if not code:
+            problems.append(_("Method {where}: the code is missing.").format(where=where))
+            continue
+        if code in seen:
+            problems.append(_("Method {where}: the code is used twice.").format(where=where))
+        seen.add(code)
+        if entry.get("kind", MethodKind.METHOD) not in MethodKind.values:
+            problems.append(_("Method {where}: unknown kind “{kind}”.").format(where=where, kind=entry.get("kind")))
+        for field in METHOD_TEXTS:
+            value = entry.get(field)
+            if not isinstance(value, dict) or not all(str(value.get(lang, "")).strip() for lang in ("zh", "en")):
+                problems.append(
+                    _("Method {where}: “{field}” needs both a Chinese and an English text.").format(
+                        where=where, field=field
+                    )
+                )
+        for target in entry.get("links", []):
+            if target not in known_targets:
+                problems.append(
+                    _("Method {where}: “{target}” is no indicator or requirement of a loaded model.").format(
+                        where=where, target=target
+                    )
+                )
+    return problems
+
+
+def methods_import(*, data: dict) -> int:
+    """Load the toolbox from ``data`` (the shape of ``knowledge/data/methods.yaml``): methods are created or
+    updated by code and their links replaced by the file's. Every problem is reported at once and nothing is
+    written unless the whole file is right. Returns the number of methods in the file."""
+    entries = data.get("methods") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise ValidationError(_("The file has no list of methods."))
+    known = set(Indicator.objects.values_list("code", flat=True)) | set(
+        Requirement.objects.values_list("code", flat=True)
+    )
+    problems = _method_problems(entries, known)
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        for order, entry in enumerate(entries, start=1):
+            texts = {
+                f"{field}_{language}": str(entry[field][language]).strip()
+                for field in METHOD_TEXTS
+                for language in ("zh", "en")
+            }
+            method, _created = Method.objects.update_or_create(
+                code=entry["code"].strip(),
+                defaults={
+                    **texts,
+                    "kind": entry.get("kind", MethodKind.METHOD),
+                    "order": order,
+                    "keywords": str(entry.get("keywords", "")).strip(),
+                },
+            )
+            method.links.all().delete()
+            MethodLink.objects.bulk_create(
+                MethodLink(method=method, target=target) for target in dict.fromkeys(entry.get("links", []))
+            )
+    return len(entries)

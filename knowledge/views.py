@@ -15,7 +15,8 @@ from core.forms import add_errors
 from enterprises.models import Industry
 from knowledge import selectors, services
 from knowledge.forms import DocumentForm, QuestionAnswerForm, QuestionSubmitForm
-from knowledge.models import DocumentKind, DocumentStatus, Question, QuestionCategory, Topic
+from knowledge.models import DocumentKind, DocumentStatus, MethodKind, Question, QuestionCategory, Topic
+from selections.selectors import case_list
 
 
 def _filters(params) -> dict:
@@ -204,3 +205,38 @@ class QuestionAnswerView(LoginRequiredMixin, TemplateView):
                     messages.success(request, _("The question is declined."))
                 return redirect("knowledge:question_queue")
         return self.render_to_response(self.get_context_data(form=form, question=question))
+
+
+class MethodListView(TemplateView):
+    """The methods toolbox: search in both languages and a kind filter."""
+
+    template_name = "knowledge/method_list.html"
+
+    def get_context_data(self, **kwargs):
+        filters = {"search": self.request.GET.get("q", "").strip()[:100], "kind": self.request.GET.get("kind", "")}
+        return super().get_context_data(
+            methods=list(selectors.method_list(**filters)), filters=filters, kinds=MethodKind.choices, **kwargs
+        )
+
+
+class MethodDetailView(TemplateView):
+    """A method: what it is for, when to use it, its steps, a worked example, the requirements of the evaluation
+    model it helps to meet and the typical cases that used it."""
+
+    template_name = "knowledge/method_detail.html"
+    CASES_SHOWN = 6
+
+    def get_context_data(self, **kwargs):
+        method = selectors.method_get(kwargs["code"])
+        cases = list(case_list(method=method)[: self.CASES_SHOWN + 1])
+        requirements = selectors.method_requirements(method)
+        indicators: dict = {}
+        for requirement in requirements:
+            indicators.setdefault(requirement.indicator, []).append(requirement)
+        return super().get_context_data(
+            method=method,
+            indicators=list(indicators.items()),
+            cases=cases[: self.CASES_SHOWN],
+            more_cases=len(cases) > self.CASES_SHOWN,
+            **kwargs,
+        )

@@ -148,6 +148,15 @@ def _scores(rng: random.Random, base: int) -> dict:
     }
 
 
+# What each demo case (by theme, in the order of ``themes`` below) did: names the methods toolbox finds them by.
+CASE_METHODS = (
+    "六西格玛、SPC、QC小组（演示）。Six Sigma, SPC and QC circles (demo).",
+    "FMEA、加速寿命试验（演示）。FMEA and accelerated life testing (demo).",
+    "一物一码追溯、质量数据平台（演示）。Item-level traceability and a quality data platform (demo).",
+    "卓越绩效自评、QFD顾客之声（演示）。Performance-excellence self-assessment and QFD (demo).",
+)
+
+
 def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], password: str) -> dict:
     if Call.objects.exists():
         return {"calls": Call.objects.count(), "applications": Application.objects.count()}
@@ -200,9 +209,9 @@ def seed_selections(*, rng: random.Random, enterprises: list[Enterprise], passwo
                 "contact_name": "演示联系人 Demo contact",
                 "contact_phone": f"020-{rng.randint(10_000_000, 99_999_999)}",
                 "theme": themes[number],
-                "methods": "六西格玛、SPC、FMEA（演示）。Six Sigma, SPC and FMEA (demo).",
-                "results": f"一次交检合格率提升{rng.randint(2, 9)}个百分点（演示）。"
-                f"First-pass yield up {rng.randint(2, 9)} points (demo).",
+                "methods": CASE_METHODS[number],
+                "results": f"一次交检合格率提升{(points := rng.randint(2, 9))}个百分点（演示）。"
+                f"First-pass yield up {points} points (demo).",
             },
             by=member(enterprise, password=password),
             on=date(year, 7, 1),

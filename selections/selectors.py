@@ -5,6 +5,8 @@ from django.http import Http404, HttpRequest
 
 from accounts.choices import Role
 from accounts.scoping import get_scoped_or_404, scope
+from knowledge.models import Method
+from knowledge.selectors import method_case_q
 from selections.choices import ApplicationStatus, CallScope
 from selections.models import Application, Call, Case, Review
 
@@ -74,9 +76,14 @@ def reviews_of(expert) -> list[Review]:
     )
 
 
-def case_list(*, search: str = "", theme: str = "", industry: str = "", province: str = "") -> QuerySet:
-    """The public case library, searched in titles, summaries, methods and results."""
+def case_list(
+    *, search: str = "", theme: str = "", industry: str = "", province: str = "", method: Method | None = None
+) -> QuerySet:
+    """The public case library, searched in titles, summaries, methods and results; ``method`` keeps the cases
+    that name a method of the toolbox."""
     cases = Case.objects.select_related("enterprise", "industry", "region")
+    if method is not None:
+        cases = cases.filter(method_case_q(method))
     if search:
         cases = cases.filter(
             Q(title__icontains=search)

@@ -19,6 +19,7 @@ from core.forms import add_errors, run_step
 from enterprises.models import Industry, Region
 from enterprises.selectors import enterprise_of
 from indices.registry_map import Place, map_context
+from knowledge.models import Method
 from selections import form_schema, selectors, services
 from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
 from selections.forms import ApplicationForm, CallForm, CriterionFormSet, FieldFormSet, choices_text
@@ -527,7 +528,9 @@ class CaseListView(TemplateView):
             "industry": params.get("industry", "") if params.get("industry", "").isdigit() else "",
             "province": params.get("province", "") if params.get("province", "").isdigit() else "",
         }
-        cases = list(selectors.case_list(**filters)[:500])
+        methods = list(Method.objects.all())
+        method = next((m for m in methods if m.code == params.get("method")), None)
+        cases = list(selectors.case_list(**filters, method=method)[:500])
         places = (
             Place(c.region_id, c.region.name, c.title, reverse("selections:case_detail", args=[c.pk])) for c in cases
         )
@@ -535,6 +538,8 @@ class CaseListView(TemplateView):
             cases=cases,
             registry_map=map_context(places, title=_("Typical cases"), file_name="typical-cases"),
             filters=filters,
+            methods=methods,
+            method=method,
             themes=CaseTheme.choices,
             industries=Industry.objects.order_by("code"),
             provinces=Region.objects.filter(level="province").order_by("code"),

@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core.management import call_command
 
 from accounts.choices import Role
 from enterprises.services import reference_data_load
@@ -6,19 +9,21 @@ from tests.factories import EnterpriseFactory, UserFactory, grant
 
 
 def load_shipped_model():
-    """Every shipped model file (as ``manage.py load_evaluation_model`` loads them); returns QMC-2024."""
+    """Every shipped model file (as ``manage.py load_evaluation_model`` loads them) and the methods toolbox linked
+    to them (``manage.py load_methods``); returns QMC-2024."""
     from evaluations import model_file
     from evaluations.management.commands.load_evaluation_model import SHIPPED
     from evaluations.services import evaluation_model_import
 
     models = [evaluation_model_import(data=model_file.read(path.read_bytes(), path.name)) for path in SHIPPED]
+    call_command("load_methods", stdout=io.StringIO())
     return models[0]
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data and the shipped evaluation models are loaded once; each test's transaction rolls back
-    over them."""
+    """Reference data, the shipped evaluation models and the methods toolbox linked to them are loaded once; each
+    test's transaction rolls back over them."""
     with django_db_blocker.unblock():
         reference_data_load()
         load_shipped_model()

@@ -776,6 +776,16 @@ MATRIX: dict[str, tuple[dict, str, str]] = {
         " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
         "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ),
+    "knowledge:method_detail": (
+        {"code": "fmea"},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
+    "knowledge:method_list": (
+        {},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
     "knowledge:question_answer": (
         {"pk": "$question_submitted"},
         "  L 403 403 403 403 403 403 403 403  ok 403 403 403 403",
