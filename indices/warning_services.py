@@ -29,15 +29,15 @@ from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import AuditAction, Role
 from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
+from core.mail import bilingual_email, site_url
 from evaluations.choices import CertificateStatus
 from evaluations.models import Certificate
 from indices import warnings as rules
@@ -52,7 +52,6 @@ logger = logging.getLogger(__name__)
 
 EMAIL_RETRY_DAYS = 7
 REASON_MAX = 2000
-EMAIL_LANGUAGES = ("zh-hans", "en")
 TRANSITIONS = {
     WarningState.OPEN: {WarningState.ACKNOWLEDGED, WarningState.RESOLVED},
     WarningState.ACKNOWLEDGED: {WarningState.RESOLVED},
@@ -239,30 +238,27 @@ def _recipients() -> tuple[dict[str, tuple], list[str]]:
     return authorities, national
 
 
-def _render(*, warnings: list[EarlyWarning], audience, national: bool) -> tuple[str, str]:
-    """Subject and body, Chinese first and English below."""
-    subjects, bodies = [], []
-    url = f"{settings.SITE_URL.rstrip('/')}{reverse('indices:warning_list')}"
-    for language in EMAIL_LANGUAGES:
-        with translation.override(language):
-            named = with_names(warnings)
-            subjects.append(
-                _("QualityPath: {count} new early warnings").format(count=len(named))
-                if len(named) != 1
-                else _("QualityPath: 1 new early warning")
-            )
-            bodies.append(
-                render_to_string(
-                    "indices/warnings_email.txt",
-                    {"warnings": named, "audience": str(audience), "national": national, "url": url},
-                ).strip()
-            )
-    return " / ".join(subjects), "\n\n----------------------------------------\n\n".join(bodies) + "\n"
-
-
 def _message(*, warnings, audience, national: bool, to: list[str]) -> EmailMessage:
-    subject, body = _render(warnings=warnings, audience=audience, national=national)
-    return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=sorted(set(to)))
+    url = site_url(reverse("indices:warning_list"))
+
+    def subject() -> str:
+        return (
+            _("QualityPath: {count} new early warnings").format(count=len(warnings))
+            if len(warnings) != 1
+            else _("QualityPath: 1 new early warning")
+        )
+
+    return bilingual_email(
+        subject=subject,
+        template="indices/warnings_email.txt",
+        context=lambda: {
+            "warnings": with_names(warnings),
+            "audience": str(audience),
+            "national": national,
+            "url": url,
+        },
+        to=to,
+    )
 
 
 def warnings_email(*, now=None) -> int:

@@ -4,8 +4,10 @@ nothing."""
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import mailers
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +15,7 @@ from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import NotPermitted
+from core.mail import bilingual_email, site_url
 from evaluations.models import Dimension, Indicator, Requirement
 from knowledge.models import (
     DocumentStatus,
@@ -193,7 +196,22 @@ def question_answer(
     audit_record(
         action=AuditAction.STATE_CHANGE, actor=by, request=request, target=question, details={"status": question.status}
     )
+    if publish and question.asker_email:
+        transaction.on_commit(lambda: _answer_email(question), robust=True)
     return question
+
+
+def _answer_email(question: Question) -> None:
+    """Tell the visitor who asked (if they left an address) that their question is answered, with the answer and
+    a link to it. After the commit: a mail server that fails leaves the answer published (and is logged)."""
+    url = site_url(reverse("knowledge:question_list") + f"#{question.html_id}")
+    message = bilingual_email(
+        subject=lambda: _("QualityPath: your question is answered"),
+        template="knowledge/answer_email.txt",
+        context={"question": question, "url": url},
+        to=[question.asker_email],
+    )
+    mailers.default.send_messages([message])
 
 
 METHOD_TEXTS = ("name", "purpose", "when", "steps", "example")

@@ -10,21 +10,20 @@ from datetime import date, datetime
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import AuditAction, Role
 from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
+from core.mail import bilingual_email, site_url
 from enterprises.models import Authority
 from selections.services import stored_file_create
 from summaries import kpis
@@ -37,7 +36,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 NARRATIVE_MAX = 20_000
 COMMENT_MAX = 5_000
 REMINDER_DAYS = (14, 3)  # e-mailed this many days before the deadline
-EMAIL_LANGUAGES = ("zh-hans", "en")
 
 
 class SummaryError(DomainError):
@@ -323,24 +321,18 @@ def _addresses() -> dict[str, list[str]]:
 
 
 def _reminder(template: SummaryTemplate, authority: Authority, days_left: int, to: list[str]) -> EmailMessage:
-    subjects, bodies = [], []
-    url = f"{settings.SITE_URL.rstrip('/')}{reverse('summaries:detail', args=[template.year, authority.pk])}"
-    for language in EMAIL_LANGUAGES:
-        with translation.override(language):
-            subjects.append(
-                _("QualityPath: the {year} annual work summary is due in {days} days").format(
-                    year=template.year, days=days_left
-                )
-            )
-            bodies.append(
-                render_to_string(
-                    "summaries/reminder_email.txt",
-                    {"template": template, "authority": authority, "days_left": days_left, "url": url},
-                ).strip()
-            )
-    body = "\n\n----------------------------------------\n\n".join(bodies) + "\n"
-    return EmailMessage(
-        subject=" / ".join(subjects), body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=sorted(set(to))
+    return bilingual_email(
+        subject=lambda: _("QualityPath: the {year} annual work summary is due in {days} days").format(
+            year=template.year, days=days_left
+        ),
+        template="summaries/reminder_email.txt",
+        context={
+            "template": template,
+            "authority": authority,
+            "days_left": days_left,
+            "url": site_url(reverse("summaries:detail", args=[template.year, authority.pk])),
+        },
+        to=to,
     )
 
 

@@ -4,7 +4,10 @@ a bounded list page."""
 
 # ruff: noqa: RUF001 (Chinese questions end in a full-width question mark)
 
+import socket
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -56,7 +59,9 @@ def test_search_finds_questions_in_chinese_and_in_english_and_filters_by_categor
     assert "五个等级分别是什么意思？" in chinese
 
 
-def test_a_visitors_question_waits_until_miit_answers_and_publishes_it(client, qa, miit_officer):
+def test_a_visitors_question_waits_until_miit_answers_and_publishes_it(
+    client, qa, miit_officer, mailoutbox, django_capture_on_commit_callbacks
+):
     response = client.post(
         reverse("knowledge:question_submit"),
         {"text": "How are the dimension weights chosen?", "email": "v@example.com"},
@@ -76,22 +81,30 @@ def test_a_visitors_question_waits_until_miit_answers_and_publishes_it(client, q
     assert question in queue.context["questions"]
     url = reverse("knowledge:question_answer", args=[question.pk])
     assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "category": QuestionCategory.objects.get(code="basics").pk,
-            "order": 20,
-            "anchor": "weights",
-            "question_zh": "维度权重如何确定？",
-            "question_en": question.question_en,
-            "answer_zh": "由评价模型规定。",
-            "answer_en": "The evaluation model sets them.",
-            "publish": "",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "category": QuestionCategory.objects.get(code="basics").pk,
+                "order": 20,
+                "anchor": "weights",
+                "question_zh": "维度权重如何确定？",
+                "question_en": question.question_en,
+                "answer_zh": "由评价模型规定。",
+                "answer_en": "The evaluation model sets them.",
+                "publish": "",
+            },
+        )
     assert response.status_code == 302, response.context["form"].errors
     question.refresh_from_db()
     assert (question.status, question.answered_by) == (QuestionStatus.PUBLISHED, miit_officer)
+    # The visitor left an address: one e-mail, Chinese then English, with the answer and a link to it.
+    [message] = mailoutbox
+    assert message.to == ["v@example.com"]
+    assert message.subject == "QualityPath：您的问题已答复 / QualityPath: your question is answered"
+    assert message.body.index("由评价模型规定。") < message.body.index("The evaluation model sets them.")
+    assert "维度权重如何确定？" in message.body
+    assert message.body.count(f"{settings.SITE_URL}/knowledge/questions/#weights") == 2
     client.logout()
     page = client.get(reverse("knowledge:question_list"), {"q": "权重"})
     assert 'id="weights"' in page.text
@@ -99,13 +112,43 @@ def test_a_visitors_question_waits_until_miit_answers_and_publishes_it(client, q
     assert AuditLog.objects.filter(object_type__icontains="question", object_id=str(question.pk)).count() == 2
 
 
-def test_miit_declines_a_question_and_it_stays_unpublished(client, qa, miit_officer):
+def test_miit_declines_a_question_and_it_stays_unpublished(
+    client, qa, miit_officer, mailoutbox, django_capture_on_commit_callbacks
+):
     question = Question.objects.get(status=QuestionStatus.SUBMITTED)
+    Question.objects.filter(pk=question.pk).update(asker_email="v@example.com")
     client.force_login(miit_officer)
-    assert client.post(reverse("knowledge:question_answer", args=[question.pk]), {"decline": ""}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("knowledge:question_answer", args=[question.pk]), {"decline": ""})
+    assert response.status_code == 302
     question.refresh_from_db()
     assert question.status == QuestionStatus.DECLINED
     assert question not in client.get(reverse("knowledge:question_queue")).context["questions"]
+    assert mailoutbox == []  # a declined question is not announced
+
+
+def test_a_mail_server_that_refuses_leaves_the_answer_published(
+    qa, miit_officer, settings, django_capture_on_commit_callbacks, caplog
+):
+    """The real SMTP backend against a port nobody listens on: the answer is published all the same and the
+    failure is logged."""
+    with socket.socket() as probe:  # a free port, closed again: connecting to it is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "use_tls": False, "timeout": 2},
+        }
+    }
+    question = Question.objects.get(status=QuestionStatus.SUBMITTED)
+    Question.objects.filter(pk=question.pk).update(asker_email="v@example.com")
+    values = {"category": QuestionCategory.objects.first(), "answer_en": "Yes, by dimension."}
+    with django_capture_on_commit_callbacks(execute=True):
+        services.question_answer(question=question, values=values, by=miit_officer)
+    question.refresh_from_db()
+    assert (question.status, question.answer_en) == (QuestionStatus.PUBLISHED, "Yes, by dimension.")
+    assert "Connection refused" in caplog.text  # logged by on_commit(robust=True)
 
 
 def test_only_miit_staff_answer(client, qa, alice, guangdong_officer):
