@@ -56,6 +56,11 @@ class User(AbstractUser):
         """Whether the user is an administrator or member of the enterprise ``enterprise_id``."""
         return any(m.role in ENTERPRISE_ROLES and m.enterprise_id == enterprise_id for m in self.active_memberships)
 
+    @property
+    def authorities(self) -> list:
+        """The authorities the user works for (as their staff), in the order of their memberships."""
+        return [m.authority for m in self.active_memberships if m.role == Role.AUTHORITY and m.authority_id]
+
     def is_authority_staff(self, authority_id) -> bool:
         """Whether the user works for the authority ``authority_id`` (not for another that covers its area)."""
         return authority_id is not None and any(

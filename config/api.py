@@ -12,6 +12,7 @@ from evaluations.api.publication import CertificateViewSet, PublishedResultViewS
 from evaluations.api.scoped import EvaluationViewSet
 from evaluations.api.views import AnswerView, EligibilityView, EvaluationModelViewSet, ScoringPreviewView
 from indices.api import IndexIndustryView, IndexKpiView, IndexMapView, IndexTrendView
+from knowledge.api import MethodViewSet, PolicyDocumentViewSet, QuestionViewSet
 from labs.api import LabViewSet
 from pilots.api import PlatformViewSet
 from products.api import InspectionResultViewSet
@@ -41,6 +42,9 @@ router.register("pilot-platforms", PlatformViewSet, basename="pilot-platform")
 router.register("cases", CaseViewSet, basename="case")
 router.register("brands", BrandEntryViewSet, basename="brand")
 router.register("inspections", InspectionResultViewSet, basename="inspection")
+router.register("policy-documents", PolicyDocumentViewSet, basename="policy-document")
+router.register("questions", QuestionViewSet, basename="question")
+router.register("methods", MethodViewSet, basename="method")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "products",
     "summaries",
     "knowledge",
+    "training",
 ]
 
 MIDDLEWARE = [

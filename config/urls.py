@@ -22,6 +22,7 @@ urlpatterns = [
     path("products/", include("products.urls")),
     path("summaries/", include("summaries.urls")),
     path("knowledge/", include("knowledge.urls")),
+    path("training/", include("training.urls")),
     path("api/v1/", include((("config.api"), "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]

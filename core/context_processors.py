@@ -26,6 +26,7 @@ def _navigation(user) -> list[tuple[str, str]]:
     items.append((_("Product quality"), reverse("products:entry_list")))
     items.append((_("Typical cases"), reverse("selections:case_list")))
     items.append((_("Policies and standards"), reverse("knowledge:document_list")))
+    items.append((_("Training"), reverse("training:course_list")))
     if not user.is_authenticated:
         return items
     if user.has_role(*_SCOPED_ROLES):

@@ -391,6 +391,9 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
     from indices.warning_services import warnings_raise
 
     warnings_raise()  # as the nightly beat would: labs due and inspection failure rates show on authorities' homes
+    from training.demo import seed_training
+
+    training = seed_training(rng=random.Random(f"{seed}-training"), by=User.objects.get(username="miit"))
     from summaries.demo import seed_summaries
 
     summaries = seed_summaries(rng=random.Random(f"{seed}-summaries"), password=DEMO_PASSWORD)
@@ -410,6 +413,7 @@ def seed_demo(*, enterprises: int = 400, seed: int = 2026) -> dict:
         "products": products,
         "summaries": summaries,
         "knowledge": knowledge,
+        "training": training,
         "seed": seed,
     }
     DataLoad.objects.create(kind=DataLoad.Kind.DEMO, details=summary)

@@ -80,7 +80,7 @@ def _fit(canvas: Canvas, text: str, font: str, size: float, width: float) -> flo
     return size
 
 
-def _centred(canvas: Canvas, text: str, y: float, size: float, *, font: str, width: float, color=NAVY) -> None:
+def centred(canvas: Canvas, text: str, y: float, size: float, *, font: str, width: float, color=NAVY) -> None:
     page_width = canvas._pagesize[0]
     size = _fit(canvas, text, font, size, width)
     canvas.setFont(font, size)
@@ -103,6 +103,22 @@ def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
                 canvas.rect(x + (column + 4) * cell, y + size - (row_number + 5) * cell, cell, cell, stroke=0, fill=1)
 
 
+def certificate_page(buffer: io.BytesIO, *, title: str, subject: str) -> tuple[Canvas, float, float]:
+    """An A4 landscape page with the certificates' double gold frame, and its width and height; the level
+    certificate and the training certificate of completion draw on it."""
+    page_width, page_height = landscape(A4)
+    canvas = Canvas(buffer, pagesize=(page_width, page_height), pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("QualityPath")
+    canvas.setSubject(subject)
+    canvas.setStrokeColor(GOLD)
+    canvas.setLineWidth(3)
+    canvas.rect(12 * mm, 12 * mm, page_width - 24 * mm, page_height - 24 * mm)
+    canvas.setLineWidth(0.8)
+    canvas.rect(16 * mm, 16 * mm, page_width - 32 * mm, page_height - 32 * mm)
+    return canvas, page_width, page_height
+
+
 def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     """The certificate in Chinese and English on one A4 landscape page; ``verify_url`` goes into the QR code."""
     font = cjk_font()
@@ -110,22 +126,16 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
     model = certificate.evaluation.model
     level = level_names(model, certificate.level)
     buffer = io.BytesIO()
-    page_width, page_height = landscape(A4)
-    canvas = Canvas(buffer, pagesize=(page_width, page_height), pageCompression=1)
-    canvas.setTitle(f"{certificate.number} · {enterprise.name_zh}")
-    canvas.setAuthor("QualityPath")
-    canvas.setSubject("质量管理能力等级证书 / Certificate of quality management capability level")
-
-    canvas.setStrokeColor(GOLD)
-    canvas.setLineWidth(3)
-    canvas.rect(12 * mm, 12 * mm, page_width - 24 * mm, page_height - 24 * mm)
-    canvas.setLineWidth(0.8)
-    canvas.rect(16 * mm, 16 * mm, page_width - 32 * mm, page_height - 32 * mm)
+    canvas, page_width, page_height = certificate_page(
+        buffer,
+        title=f"{certificate.number} · {enterprise.name_zh}",
+        subject="质量管理能力等级证书 / Certificate of quality management capability level",
+    )
 
     text_width = page_width - 60 * mm
     top = page_height - 40 * mm
-    _centred(canvas, "制造业卓越质量工程 · 质量管理能力等级证书", top, 24, font=font, width=text_width)
-    _centred(
+    centred(canvas, "制造业卓越质量工程 · 质量管理能力等级证书", top, 24, font=font, width=text_width)
+    centred(
         canvas,
         "Manufacturing Excellence Quality Project · Certificate of Quality Management Capability",
         top - 10 * mm,
@@ -134,10 +144,10 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
         width=text_width,
         color=GOLD,
     )
-    _centred(canvas, enterprise.name_zh, top - 30 * mm, 22, font=font, width=text_width)
+    centred(canvas, enterprise.name_zh, top - 30 * mm, 22, font=font, width=text_width)
     if enterprise.name_en:
-        _centred(canvas, enterprise.name_en, top - 39 * mm, 14, font=font, width=text_width)
-    _centred(
+        centred(canvas, enterprise.name_en, top - 39 * mm, 14, font=font, width=text_width)
+    centred(
         canvas,
         f"统一社会信用代码 Unified social credit code: {enterprise.credit_code}",
         top - 48 * mm,
@@ -145,8 +155,8 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
         font=font,
         width=text_width,
     )
-    _centred(canvas, "经评价，质量管理能力达到", top - 62 * mm, 13, font=font, width=text_width)
-    _centred(
+    centred(canvas, "经评价，质量管理能力达到", top - 62 * mm, 13, font=font, width=text_width)
+    centred(
         canvas,
         f"第 {certificate.level} 级 · {level['zh']}  /  Level {certificate.level} · {level['en']}",
         top - 74 * mm,
@@ -155,7 +165,7 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
         width=text_width,
         color=GOLD,
     )
-    _centred(
+    centred(
         canvas,
         f"has been evaluated at this quality management capability level (score S = {certificate.score:.2f})",
         top - 83 * mm,
@@ -163,7 +173,7 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
         font=font,
         width=text_width,
     )
-    _centred(
+    centred(
         canvas,
         f"评价模型 Evaluation model: {model.name_zh} / {model.name_en} ({model.version})",
         top - 92 * mm,

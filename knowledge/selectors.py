@@ -21,9 +21,7 @@ from knowledge.models import (
 
 def publisher_authority_ids(user) -> list[str]:
     """The authorities whose documents ``user`` publishes (as their staff)."""
-    if not user.is_authenticated:
-        return []
-    return [m.authority_id for m in user.active_memberships if m.role == Role.AUTHORITY and m.authority_id]
+    return [authority.pk for authority in user.authorities] if user.is_authenticated else []
 
 
 def visible_q(user) -> Q:

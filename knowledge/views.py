@@ -17,6 +17,7 @@ from knowledge import selectors, services
 from knowledge.forms import DocumentForm, QuestionAnswerForm, QuestionSubmitForm
 from knowledge.models import DocumentKind, DocumentStatus, MethodKind, Question, QuestionCategory, Topic
 from selections.selectors import case_list
+from training import selectors as training_selectors
 
 
 def _filters(params) -> dict:
@@ -236,6 +237,7 @@ class MethodDetailView(TemplateView):
         return super().get_context_data(
             method=method,
             indicators=list(indicators.items()),
+            courses=training_selectors.courses_teaching(method),
             cases=cases[: self.CASES_SHOWN],
             more_cases=len(cases) > self.CASES_SHOWN,
             **kwargs,

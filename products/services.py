@@ -121,7 +121,7 @@ def importer_authorities(user: User) -> list[Authority]:
     """The authorities ``user`` may import for: MIIT staff any (or none: MIIT itself), an authority its own."""
     if user.has_role(Role.NATIONAL):
         return list(Authority.objects.order_by("code"))
-    return [m.authority for m in user.active_memberships if m.role == Role.AUTHORITY]
+    return user.authorities
 
 
 def may_manage(user, batch: InspectionBatch) -> bool:

@@ -27,11 +27,12 @@ from pilots.models import Scenario, TierChange
 from products.models import InspectionResult
 from selections.models import Case
 
-EVALUATIONS, INDEX, REGISTRIES = "evaluations", "index", "registries"
+EVALUATIONS, INDEX, REGISTRIES, TRAINING = "evaluations", "index", "registries", "training"
 GROUPS = {
     EVALUATIONS: _("Quality management capability evaluations"),
     INDEX: _("Quality management level index"),
     REGISTRIES: _("Laboratories, pilot platforms, brands, cases and inspections"),
+    TRAINING: _("Training"),
 }
 
 
@@ -79,6 +80,11 @@ def _catalogue() -> list[Kpi]:
         Kpi("inspection_samples", REGISTRIES, _("Key-product samples inspected")),
         Kpi("inspection_failed", REGISTRIES, _("Samples failing inspection")),
         Kpi("inspection_failure_rate", REGISTRIES, _("Inspection failure rate"), 3),
+        Kpi("training_sessions", TRAINING, _("Training sessions held")),
+        Kpi("training_completions", TRAINING, _("Training completions")),
+        Kpi("training_people", TRAINING, _("People completing training")),
+        Kpi("training_enterprises", TRAINING, _("Enterprises whose people completed training")),
+        Kpi("training_hours", TRAINING, _("Training person-hours")),
     ]
 
 
@@ -195,12 +201,28 @@ def _brand_entries(authority: Authority | None, year: int) -> int:
     return BrandEntry.objects.filter(_area(authority, "region__code"), brand_list__year=year).count()
 
 
+def training_kpis(authority: Authority | None, year: int) -> dict:
+    """Training sessions held in the year (not cancelled) in the area, by the session's region, and their
+    completions, people, enterprises and person-hours (``training.selectors.figures``)."""
+    from training.selectors import figures
+
+    counted = figures(authority, year)
+    return {
+        "training_sessions": counted["sessions"],
+        "training_completions": counted["completions"],
+        "training_people": counted["people"],
+        "training_enterprises": counted["enterprises"],
+        "training_hours": counted["hours"],
+    }
+
+
 def kpis_compute(*, authority: Authority | None, year: int) -> dict:
     """Every KPI of the catalogue for ``authority``'s area (None: the whole country) and ``year``."""
     figures = {
         **evaluation_figures(authority, year),
         **index_figures(authority, year),
         **registry_figures(authority, year),
+        **training_kpis(authority, year),
     }
     return {code: figures[code] for code in CODES}
 

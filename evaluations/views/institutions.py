@@ -18,6 +18,7 @@ from enterprises.selectors import enterprise_by_code
 from evaluations import selectors, services
 from evaluations.choices import CONFLICT_LABELS
 from evaluations.forms import AssessorForm, ConflictCheckForm, DeclarationForm, QualificationForm
+from training import selectors as training_selectors
 
 
 class InstitutionListView(LoginRequiredMixin, TemplateView):
@@ -49,9 +50,15 @@ class InstitutionDetailView(LoginRequiredMixin, View):
         for name, form_class in self.FORMS.items():
             kwargs = {} if name == "assessor" else {"assessors": assessors}
             forms_[name] = bound if bound is not None and bound.prefix == name else form_class(prefix=name, **kwargs)
+        people = selectors.institution_people(institution=institution)
+        # Training hours: those the institution records on each qualification plus the hours of platform courses
+        # that count toward qualification, derived from the completed enrolments.
+        hours = training_selectors.platform_hours(m.user_id for m in people)
+        for membership in people:
+            membership.user.platform_hours = hours.get(membership.user_id, 0)
         return {
             "institution": institution,
-            "people": selectors.institution_people(institution=institution),
+            "people": people,
             "is_admin": is_admin,
             "forms": forms_,
             "today": timezone.localdate(),

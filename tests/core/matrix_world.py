@@ -22,6 +22,7 @@ from pilots.models import Platform, Scenario
 from products.models import InspectionBatch, InspectionResult
 from selections.models import Application, ApplicationAttachment, Call, CallAttachment, Case, Review
 from summaries.models import AnnualSummary, SummaryAttachment
+from training.models import Course, CourseAttachment, CourseStatus, Enrolment, Session, SessionStatus
 
 # The users of the matrix's columns (demo users; "anonymous" is nobody).
 USERS = (
@@ -82,6 +83,58 @@ def _stored(model, by: User, **owner):
     )
 
 
+def _training(users: dict) -> dict:
+    """A national course with a file, a Guangdong draft course, the demo's upcoming Shenzhen session (the
+    enterprise member holds a place) and a Beijing session, and two completions with certificates: the
+    enterprise member's in Shenzhen, another person's in Beijing (outside every demo user's area but MIIT's)."""
+    now = timezone.now()
+    course = Course.objects.filter(status=CourseStatus.PUBLISHED, authority=None).order_by("pk").first()
+    draft = Course.objects.create(
+        title_zh="广东草稿课程（演示）", hours=2, authority_id="GD", created_by=users["authority_gd"]
+    )
+    upcoming = Session.objects.filter(region_id="440300", starts_at__gt=now).order_by("pk").first()
+    shenzhen_past = (
+        Session.objects.filter(region_id="440300", starts_at__lt=now)
+        .exclude(status=SessionStatus.CANCELLED)
+        .order_by("pk")
+        .first()
+    )
+    beijing = Session.objects.filter(region_id="110100").order_by("pk").first()
+    member = users["enterprise_member"]
+    home = member.memberships.get().enterprise
+    enrolment = Enrolment.objects.create(session=upcoming, person=member, enterprise=home, enrolled_by=member)
+    today = timezone.localdate()
+    completed = Enrolment.objects.create(
+        session=shenzhen_past,
+        person=member,
+        enterprise=home,
+        enrolled_by=member,
+        attended=True,
+        completed_on=today,
+        certificate_number="PX-MATRIX-1",
+        hours_credited=shenzhen_past.course.hours,
+    )
+    outside = Enrolment.objects.create(
+        session=beijing,
+        person=users["assessor_li"],
+        enrolled_by=users["assessor_li"],
+        attended=True,
+        completed_on=today,
+        certificate_number="PX-MATRIX-2",
+        hours_credited=beijing.course.hours,
+    )
+    return {
+        "training_course": course.pk,
+        "training_course_attachment": _stored(CourseAttachment, users["miit"], course=course).pk,
+        "training_course_draft": draft.pk,
+        "training_session": upcoming.pk,
+        "training_session_outside": beijing.pk,
+        "training_enrolment": enrolment.pk,
+        "training_certificate": completed.pk,
+        "training_certificate_outside": outside.pk,
+    }
+
+
 def build_world() -> dict:
     seed_demo(enterprises=40, seed=2026)
     names = (*USERS[1:], "assessor_li")
@@ -130,7 +183,9 @@ def build_world() -> dict:
         authority_id="GD",
         created_by=users["authority_gd"],
     )
+    training = _training(users)
     return {
+        **training,
         "users": {name: user.pk for name, user in users.items()},
         "home": home.pk,
         "outside": outside.pk,
@@ -169,6 +224,7 @@ def build_world() -> dict:
         "policy_draft": policy_draft.pk,
         "policy_draft_attachment": _stored(PolicyAttachment, users["authority_gd"], document=policy_draft).pk,
         "question_submitted": Question.objects.filter(status=QuestionStatus.SUBMITTED).order_by("pk").first().pk,
+        "question_published": Question.objects.filter(status=QuestionStatus.PUBLISHED).order_by("pk").first().pk,
         "brand_assessment": BrandAssessment.objects.filter(enterprise=home).order_by("pk").first().pk,
         "brand_entry": (BrandEntry.objects.order_by("pk").values_list("pk", flat=True).first() or 0),
         "summary_attachment": _stored(SummaryAttachment, users["admin"], summary=summary_gd).pk,

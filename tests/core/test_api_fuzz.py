@@ -44,6 +44,8 @@ from evaluations.models import (
     Requirement,
     TeamMember,
 )
+from knowledge.demo import seed_knowledge
+from knowledge.models import PolicyDocument, Question
 from labs.models import Lab
 from pilots.models import Platform
 from products.models import InspectionBatch, InspectionResult
@@ -261,7 +263,11 @@ def _world() -> dict:
 
     tokens = {"anonymous": None} | {role: Token.objects.create(user=user).key for role, user in people.items()}
     evaluations = [draft.pk, published.pk, on_site.pk, submitted.pk, elsewhere.pk]
+    seed_knowledge(by=miit)
     known = {
+        "/policy-documents/": {"id": list(PolicyDocument.objects.values_list("pk", flat=True))},
+        "/questions/": {"id": list(Question.objects.values_list("pk", flat=True))},
+        "/methods/": {"code": ["fmea", "spc", "qc-circle"]},
         "/evaluations/": {"id": evaluations},
         "/enterprises/": {"id": [shenzhen.pk, guangzhou.pk, beijing.pk]},
         "/applications/": {"id": [application.pk]},

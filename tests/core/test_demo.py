@@ -17,6 +17,7 @@ from labs.models import Lab
 from pilots.models import Platform, Scenario, ServiceRequest
 from products.models import GradingRecord, InspectionBatch, ThreeProductsEntry, ThreeProductsList
 from selections.models import Application, Call, Case
+from training.models import Enrolment
 
 TODAY = datetime.datetime(2026, 11, 30, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -59,6 +60,7 @@ def test_same_seed_gives_the_same_enterprises():
     Call.objects.all().delete()
     Certificate.objects.all().delete()
     Evaluation.objects.all().delete()
+    Enrolment.objects.all().delete()  # a training record keeps the enterprise the person belonged to
     Enterprise.objects.all().delete()
     seed_demo(enterprises=50, seed=3)
     assert sorted(Enterprise.objects.values_list("credit_code", "name_zh")) == first

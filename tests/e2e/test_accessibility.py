@@ -19,6 +19,7 @@ from pilots.models import Platform, Scenario
 from selections.models import Call, Case, Review
 from tests.e2e.conftest import accessibility_problems, screenshot
 from tests.e2e.test_journeys import log_in
+from training.models import Course, Session
 
 pytestmark = pytest.mark.e2e
 
@@ -70,6 +71,8 @@ def _public(page, site: str) -> list[Page]:
         Page("policy-detail", f"/knowledge/{PolicyDocument.objects.order_by('pk').first().pk}/"),
         Page("questions", "/knowledge/questions/"),
         Page("ask", "/knowledge/questions/ask/"),
+        Page("training", "/training/?q=demo"),
+        Page("course-detail", f"/training/courses/{Course.objects.order_by('pk').first().pk}/"),
     ]
 
 
@@ -93,6 +96,9 @@ def _enterprise(page, site: str) -> list[Page]:
         Page("call-application", f"/calls/{call.pk}/"),
         Page("pilot-requests", "/pilots/requests/"),
         Page("brand-self-evaluation", "/brands/self-evaluation/"),
+        Page("course-enrol", f"/training/courses/{Course.objects.filter(authority='GD').get().pk}/"),
+        Page("my-training", "/training/mine/"),
+        Page("enterprise-training", "/training/enterprise/"),
     ]
 
 
@@ -125,6 +131,7 @@ def _authority(page, site: str) -> list[Page]:
     result = Evaluation.objects.filter(status="result_submitted", enterprise__region__parent_id="440000").first()
     published = Evaluation.objects.filter(status="published", enterprise__region__parent_id="440000").first()
     warning = EarlyWarning.objects.filter(region_code__startswith="44").order_by("pk").first()
+    attended = Session.objects.filter(region_id="440100").order_by("pk").first()
     return [
         Page("home", "/"),
         Page("enterprise-list", "/enterprises/"),
@@ -138,6 +145,10 @@ def _authority(page, site: str) -> list[Page]:
         Page("warnings", "/indices/warnings/"),
         Page("warning-detail", f"/indices/warnings/{warning.pk}/"),
         Page("inspection-import", "/products/inspections/import/"),
+        Page("training-organiser", "/training/organise/"),
+        Page("training-session-form", "/training/sessions/new/"),
+        Page("training-attendance", f"/training/sessions/{attended.pk}/attendance/"),
+        Page("training-figures", f"/training/figures/?year={attended.starts_at.year}"),
     ]
 
 
@@ -151,6 +162,7 @@ def _national(page, site: str) -> list[Page]:
         Page("summary", "/summaries/2025/GD/"),
         Page("call-new", "/calls/new/"),
         Page("exports", "/jobs/exports/"),
+        Page("training-figures", f"/training/figures/?year={timezone.localdate().year - 1}"),
     ]
 
 

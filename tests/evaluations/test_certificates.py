@@ -14,6 +14,7 @@ from evaluations.certificate_pdf import render_certificate_pdf
 from evaluations.choices import CertificateStatus, EvaluationStatus
 from evaluations.publication_selectors import certificate_verify_url
 from tests.evaluations.publication_helpers import make_certificate, make_evaluation
+from tests.pdf import pdf_text
 
 NUMBER = "QP-2026-44-000001"
 
@@ -24,21 +25,13 @@ def certificate(alice, shenzhen_enterprise):
     return make_certificate(evaluation, number=NUMBER, issued_on=datetime.date(2026, 3, 16))
 
 
-def _pdf_text(pdf: bytes, tmp_path) -> str:
-    path = tmp_path / "certificate.pdf"
-    path.write_bytes(pdf)
-    return subprocess.run(  # noqa: S603 (a fixed command on a file the test wrote)
-        [shutil.which("pdftotext"), "-raw", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True, text=True
-    ).stdout
-
-
 @pytest.mark.django_db
-def test_the_pdf_embeds_the_cjk_font_and_reads_back_in_both_languages(certificate, tmp_path):
+def test_the_pdf_embeds_the_cjk_font_and_reads_back_in_both_languages(certificate):
     pdf = render_certificate_pdf(certificate, verify_url=certificate_verify_url(certificate))
     assert pdf.startswith(b"%PDF")
     assert b"WenQuanYiZenHei" in pdf  # the TrueType CJK font, embedded (subset)
     assert b"/FontFile2" in pdf
-    text = _pdf_text(pdf, tmp_path)
+    text = pdf_text(pdf, raw=True)
     assert "深圳精工电子有限公司" in text
     assert certificate.enterprise.name_en in text
     assert "保证级" in text
@@ -48,11 +41,11 @@ def test_the_pdf_embeds_the_cjk_font_and_reads_back_in_both_languages(certificat
 
 
 @pytest.mark.django_db
-def test_the_pdf_points_to_the_absolute_verification_address(certificate, settings, tmp_path):
+def test_the_pdf_points_to_the_absolute_verification_address(certificate, settings):
     settings.SITE_URL = "https://quality.example.cn/"
     url = certificate_verify_url(certificate)
     assert url == f"https://quality.example.cn/evaluations/certificates/{NUMBER}/"
-    text = _pdf_text(render_certificate_pdf(certificate, verify_url=url), tmp_path)
+    text = pdf_text(render_certificate_pdf(certificate, verify_url=url), raw=True)
     assert url in text  # printed under the QR code, which encodes the same address
 
 
@@ -84,9 +77,9 @@ def test_the_printed_qr_code_is_the_verification_address(certificate, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_revoked_certificate_pdf_is_stamped(certificate, tmp_path):
+def test_a_revoked_certificate_pdf_is_stamped(certificate):
     certificate.status = CertificateStatus.REVOKED
-    text = _pdf_text(render_certificate_pdf(certificate, verify_url="https://x.invalid/"), tmp_path)
+    text = pdf_text(render_certificate_pdf(certificate, verify_url="https://x.invalid/"), raw=True)
     assert "已撤销 REVOKED" in text  # the diagonal stamp (pdftotext -raw keeps rotated text)
 
 

@@ -19,6 +19,7 @@ from labs.models import Lab, LabEvent
 from pilots.models import Platform, Scenario
 from products.models import InspectionResult
 from selections.models import Case
+from training.models import Enrolment, Session
 
 
 def _prefix(code: str) -> str:
@@ -121,7 +122,35 @@ def expected_figures(authority: Authority, year: int, *, today: date) -> dict:
     ]
     figures["inspection_samples"] = len(samples)
     figures["inspection_failed"] = sum(1 for r in samples if not r.passed)
+    figures.update(_training_figures(inside, year))
     return figures
+
+
+def _training_figures(inside, year: int) -> dict:
+    """Sessions held in the area in the year (by their local start date; not cancelled), and the completions of
+    their live enrolments: people, enterprises and hours, read row by row."""
+    from django.utils import timezone
+
+    held = {
+        s.pk
+        for s in Session.objects.all()
+        if s.status != "cancelled"
+        and timezone.localtime(s.starts_at).year == year
+        and s.region_id is not None
+        and inside(s.region_id)
+    }
+    completed = [
+        e
+        for e in Enrolment.objects.all()
+        if e.session_id in held and e.status == "enrolled" and e.completed_on is not None
+    ]
+    return {
+        "training_sessions": len(held),
+        "training_completions": len(completed),
+        "training_people": len({e.person_id for e in completed}),
+        "training_enterprises": len({e.enterprise_id for e in completed if e.enterprise_id is not None}),
+        "training_hours": sum(e.hours_credited for e in completed),
+    }
 
 
 def assert_figures_match(computed: dict, expected: dict) -> None:

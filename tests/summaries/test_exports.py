@@ -3,8 +3,6 @@ formula injection neutralised, the data vintage stated, the same vintage giving 
 
 import datetime
 import io
-import shutil
-import subprocess
 
 import openpyxl
 import pytest
@@ -24,6 +22,7 @@ from summaries.choices import BoardStatus
 from summaries.jobs import EXPORT_JOBS, year_export_start
 from summaries.selectors import year_bundle
 from tests.factories import UserFactory, grant
+from tests.pdf import pdf_pages
 from tests.summaries.conftest import EXPORT_FORMULA, EXPORT_VINTAGE, export_at
 
 WRITERS = {"xlsx": documents.write_year_xlsx, "pdf": documents.write_year_pdf, "docx": documents.write_year_docx}
@@ -38,17 +37,6 @@ def written(template, fmt: str, language: str = "zh-hans") -> bytes:
 
 def workbook(template, language: str = "zh-hans"):
     return openpyxl.load_workbook(io.BytesIO(written(template, "xlsx", language)))
-
-
-def pdf_pages(data: bytes, tmp_path) -> list[str]:
-    """The text of each page of a PDF (poppler's pdftotext)."""
-    if shutil.which("pdftotext") is None:
-        pytest.fail("pdftotext is missing: install poppler-utils (apt-get install poppler-utils) to test the PDFs.")
-    path = tmp_path / "summaries.pdf"
-    path.write_bytes(data)
-    command = [shutil.which("pdftotext"), "-enc", "UTF-8", str(path), "-"]
-    text = subprocess.run(command, capture_output=True, check=True).stdout  # noqa: S603 - fixed argv, our own file
-    return text.decode("utf-8").split("\f")[:-1]
 
 
 def heading(code: str) -> str:
@@ -146,9 +134,9 @@ def test_the_xlsx_states_its_data_vintage_and_year_in_english_too(export_year):
 # --- PDF -----------------------------------------------------------------------------------------------------------
 
 
-def test_the_pdf_has_a_cover_then_each_authority_from_a_new_page(export_year, no_live_kpis, tmp_path):
+def test_the_pdf_has_a_cover_then_each_authority_from_a_new_page(export_year, no_live_kpis):
     with translation.override("zh-hans"):
-        pages = pdf_pages(written(export_year.template, "pdf"), tmp_path)
+        pages = pdf_pages(written(export_year.template, "pdf"))
         headings = {code: heading(code) for code in Authority.objects.values_list("code", flat=True)}
         last_page = gettext("Page {number}").format(number=len(pages))
     cover = pages[0]
@@ -174,8 +162,8 @@ def test_the_pdf_has_a_cover_then_each_authority_from_a_new_page(export_year, no
     assert last_page in pages[-1]
 
 
-def test_the_pdf_is_written_in_english_when_asked(export_year, tmp_path):
-    pages = pdf_pages(written(export_year.template, "pdf", "en"), tmp_path)
+def test_the_pdf_is_written_in_english_when_asked(export_year):
+    pages = pdf_pages(written(export_year.template, "pdf", "en"))
     assert "2025 Annual Work Summary on Quality Support" in pages[0]
     assert "Data vintage: 2025-12-18 10:00:00" in pages[0]
     assert "Page 1" in pages[0]
