@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.models import TimeStampedModel, pick_language
 from selections.models import StoredFile
@@ -113,8 +114,8 @@ class SessionMode(models.TextChoices):
 
 
 class SessionStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+    OPEN = "open", pgettext_lazy("training session", "Open")  # 报名中; the warnings' "Open" is 待处理
+    CLOSED = "closed", pgettext_lazy("training session", "Closed")
     CANCELLED = "cancelled", _("Cancelled")
 
 
