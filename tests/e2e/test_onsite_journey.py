@@ -14,7 +14,7 @@ from evaluations import services
 from evaluations.models import Certificate, Evaluation, Rating
 from tests.e2e.conftest import accessibility_problems, artifact, screenshot
 from tests.e2e.test_journeys import log_in
-from tests.evaluations.test_certificates import _pdf_text
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.e2e
 
@@ -127,6 +127,6 @@ def test_workbook_consensus_approval_and_public_certificate(demo_site, new_page,
     assert response.ok
     assert response.body().startswith(b"%PDF")
     artifact("certificate.pdf").write_bytes(response.body())  # kept to look at
-    text = _pdf_text(response.body(), tmp_path)
+    text = pdf_text(response.body(), raw=True)
     assert evaluation.enterprise.name_zh in text
     assert "卓越级" in text
