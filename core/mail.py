@@ -1,5 +1,6 @@
 """The platform's e-mails: one message in Chinese and then English (the reader may be either), with links to the
-site (``SITE_URL``). Sending is the caller's: in a batch (``mailers.default.send_messages``) or after a commit."""
+site (``core.links.site_url``). Sending is the caller's: in a batch (``mailers.default.send_messages``) or after
+a commit."""
 
 from collections.abc import Callable, Iterable
 
@@ -10,11 +11,6 @@ from django.utils import translation
 
 EMAIL_LANGUAGES = ("zh-hans", "en")
 SEPARATOR = "\n\n----------------------------------------\n\n"
-
-
-def site_url(path: str) -> str:
-    """``path`` (from ``reverse``) as an absolute link for an e-mail."""
-    return f"{settings.SITE_URL.rstrip('/')}{path}"
 
 
 def bilingual_email(

@@ -88,7 +88,7 @@ def centred(canvas: Canvas, text: str, y: float, size: float, *, font: str, widt
     canvas.drawCentredString(page_width / 2, y, text)
 
 
-def _qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
+def qr(canvas: Canvas, url: str, x: float, y: float, size: float) -> None:
     """Draw the QR code as vector squares (no image library), with its quiet zone inside ``size``."""
     code = segno.make(url, error="m")
     matrix = code.matrix
@@ -197,7 +197,7 @@ def render_certificate_pdf(certificate: Certificate, *, verify_url: str) -> byte
     canvas.drawString(left, 22 * mm, f"扫码或访问以下网址核验 Scan or visit to verify: {verify_url}")
 
     qr_size = 38 * mm
-    _qr(canvas, verify_url, page_width - 30 * mm - qr_size, 22 * mm, qr_size)
+    qr(canvas, verify_url, page_width - 30 * mm - qr_size, 22 * mm, qr_size)
 
     stamp = STAMPS.get(certificate.status)
     if stamp:

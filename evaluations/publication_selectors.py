@@ -7,13 +7,13 @@ exception: ``notices_open()`` (see its docstring).
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.scoping import get_scoped_or_404, scope
+from core.links import site_url
 from core.models import pick_language
 from evaluations.choices import CertificateStatus, EvaluationStatus, ObjectionStatus
 from evaluations.models import Certificate, Evaluation, EvaluationModel, Objection
@@ -190,4 +190,4 @@ def objections_of(*, evaluation: Evaluation) -> list[Objection]:
 
 def certificate_verify_url(certificate: Certificate) -> str:
     """The absolute public verification address (what the QR code holds), from the SITE_URL setting."""
-    return f"{settings.SITE_URL.rstrip('/')}{certificate.get_absolute_url()}"
+    return site_url(certificate.get_absolute_url())

@@ -37,7 +37,8 @@ from accounts.choices import AuditAction, Role
 from accounts.models import Membership, User
 from accounts.services import audit_record
 from core.exceptions import DomainError, NotPermitted
-from core.mail import bilingual_email, site_url
+from core.links import site_url
+from core.mail import bilingual_email
 from evaluations.choices import CertificateStatus
 from evaluations.models import Certificate
 from indices import warnings as rules

@@ -15,7 +15,8 @@ from accounts.choices import AuditAction, Role
 from accounts.models import User
 from accounts.services import audit_record
 from core.exceptions import NotPermitted
-from core.mail import bilingual_email, site_url
+from core.links import site_url
+from core.mail import bilingual_email
 from evaluations.models import Dimension, Indicator, Requirement
 from knowledge.models import (
     DocumentStatus,

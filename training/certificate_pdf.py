@@ -2,12 +2,21 @@
 certificate (``evaluations.certificate_pdf``: a TrueType CJK font reportlab can embed)."""
 
 import io
+from urllib.parse import urlencode
 
+from django.urls import reverse
 from django.utils import timezone
 from reportlab.lib.units import mm
 
-from evaluations.certificate_pdf import GOLD, NAVY, centred, certificate_page, cjk_font
+from core.links import site_url
+from evaluations.certificate_pdf import GOLD, NAVY, centred, certificate_page, cjk_font, qr
 from training.models import Enrolment
+
+
+def verify_url(enrolment: Enrolment) -> str:
+    """The public verification page with the certificate's number filled in (the holder's name is asked there)."""
+    query = urlencode({"number": enrolment.certificate_number})
+    return site_url(f"{reverse('training:certificate_verify')}?{query}")
 
 
 def render_completion_pdf(enrolment: Enrolment) -> bytes:
@@ -67,6 +76,11 @@ def render_completion_pdf(enrolment: Enrolment) -> bytes:
     ):
         canvas.setFont(font, 11)
         canvas.drawString(left, line_y + (2 - number) * 7 * mm, f"{label}:  {value}")
+    size = 30 * mm
+    qr(canvas, verify_url(enrolment), page_width - 30 * mm - size, 26 * mm, size)
+    canvas.setFillColor(NAVY)
+    canvas.setFont(font, 8)
+    canvas.drawCentredString(page_width - 30 * mm - size / 2, 22 * mm, "扫码核验（输入持证人姓名） Scan to verify")
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

@@ -277,3 +277,24 @@ def figures_by_province(year: int) -> list[dict]:
 def figure_years(authority: Authority | None) -> list[int]:
     sessions = Session.objects.all() if authority is None else Session.objects.filter(authority.region_q())
     return sorted({d.year for d in sessions.datetimes("starts_at", "year")}, reverse=True)
+
+
+def _normal(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def certificate_check(*, number: str, name: str) -> Enrolment | None:
+    """The completion whose certificate has ``number`` and was issued to ``name`` (as printed on it; case and
+    spacing aside), or None. Asking for both means a number, which is easy to guess, confirms nothing on its own
+    and reveals no one's name."""
+    number, name = number.strip().upper(), _normal(name)
+    if not number or not name:
+        return None
+    enrolment = (
+        Enrolment.objects.filter(certificate_number=number, completed_on__isnull=False)
+        .select_related("person", "enterprise", "session__course", "session__organiser")
+        .first()
+    )
+    if enrolment is None or _normal(str(enrolment.person)) != name:
+        return None
+    return enrolment

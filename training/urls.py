@@ -15,6 +15,7 @@ urlpatterns = [
     path("sessions/<int:pk>/enrol/", views.EnrolView.as_view(), name="session_enrol"),
     path("enrolments/<int:pk>/cancel/", views.EnrolmentCancelView.as_view(), name="enrolment_cancel"),
     path("enrolments/<int:pk>/certificate.pdf", views.CertificateView.as_view(), name="certificate"),
+    path("certificates/verify/", views.CertificateVerifyView.as_view(), name="certificate_verify"),
     path("mine/", views.MyTrainingView.as_view(), name="my_training"),
     path("enterprise/", views.EnterpriseTrainingView.as_view(), name="enterprise_training"),
     path("organise/", views.OrganiserView.as_view(), name="organiser"),

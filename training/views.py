@@ -365,3 +365,22 @@ class FiguresView(LoginRequiredMixin, TemplateView):
             provinces=selectors.figures_by_province(year) if national else None,
             **kwargs,
         )
+
+
+class CertificateVerifyView(TemplateView):
+    """Public: whether a certificate of completion is genuine, from its number and its holder's name (both as
+    printed on it); the PDF's QR code opens this page with the number filled in."""
+
+    template_name = "training/certificate_verify.html"
+
+    def get_context_data(self, **kwargs):
+        number = self.request.GET.get("number", "").strip()[:40]
+        name = self.request.GET.get("name", "").strip()[:150]
+        checked = bool(number and name)
+        return super().get_context_data(
+            number=number,
+            name=name,
+            checked=checked,
+            enrolment=selectors.certificate_check(number=number, name=name) if checked else None,
+            **kwargs,
+        )

@@ -1102,6 +1102,11 @@ MATRIX: dict[str, tuple[dict, str, str]] = {
         "  L 404 404 404 404 404 404 404 404  ok 404 404 404 404",
         "  L 405 405 405 405 405 405 405 405 405 405 405 405 405",
     ),
+    "training:certificate_verify": (
+        {},
+        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+        "405 405 405 405 405 405 405 405 405 405 405 405 405 405",
+    ),
     "training:course_attachment": (
         {"pk": "$training_course", "attachment_pk": "$training_course_attachment"},
         " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",

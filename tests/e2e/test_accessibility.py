@@ -6,6 +6,7 @@ One live server and browser for all; one login per user; the language is switche
 so each page is checked in both. Each page must declare its language on <html>."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,7 @@ from pilots.models import Platform, Scenario
 from selections.models import Call, Case, Review
 from tests.e2e.conftest import accessibility_problems, screenshot
 from tests.e2e.test_journeys import log_in
-from training.models import Course, Session
+from training.models import Course, Enrolment, Session
 
 pytestmark = pytest.mark.e2e
 
@@ -36,6 +37,13 @@ class Page:
 
 def _current_call() -> Call:
     return Call.objects.get(year=timezone.localdate().year)
+
+
+def _certificate_check_url() -> str:
+    """The verification page of a demo certificate of completion, checked (found)."""
+    enrolment = Enrolment.objects.filter(certificate_number__isnull=False).select_related("person").order_by("pk")[0]
+    query = urlencode({"number": enrolment.certificate_number, "name": str(enrolment.person)})
+    return f"/training/certificates/verify/?{query}"
 
 
 def _public(page, site: str) -> list[Page]:
@@ -71,6 +79,9 @@ def _public(page, site: str) -> list[Page]:
         Page("policy-detail", f"/knowledge/{PolicyDocument.objects.order_by('pk').first().pk}/"),
         Page("questions", "/knowledge/questions/"),
         Page("ask", "/knowledge/questions/ask/"),
+        Page("methods", "/knowledge/methods/?kind=tool"),
+        Page("training-certificate-verify", _certificate_check_url()),
+        Page("method-detail", "/knowledge/methods/fmea/"),
         Page("training", "/training/?q=demo"),
         Page("course-detail", f"/training/courses/{Course.objects.order_by('pk').first().pk}/"),
     ]

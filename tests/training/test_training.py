@@ -21,6 +21,7 @@ from tests.factories import EnterpriseFactory, UserFactory, grant
 from tests.pdf import pdf_text
 from tests.training.conftest import make_session
 from training import selectors, services
+from training.certificate_pdf import verify_url
 from training.demo import seed_training
 from training.models import (
     Course,
@@ -526,3 +527,35 @@ def test_a_course_saved_through_the_form_keeps_its_methods_and_the_audit_names_t
     course = Course.objects.get(title_zh="测量与SPC")
     assert {m.code for m in course.methods.all()} == {"spc", "msa"}
     assert AuditLog.objects.filter(object_id=str(course.pk)).latest("pk").details["methods"] == ["msa", "spc"]
+
+
+def test_anyone_verifies_a_certificate_by_its_number_and_its_holders_name_and_the_pdf_points_there(
+    client, course, miit_officer, alice, settings, django_assert_max_num_queries
+):
+    settings.SITE_URL = "https://quality.example.cn"
+    session = make_session(course, miit_officer, region=None, days=2)
+    enrolment = services.enrol(session=session, person=alice, by=alice)
+    Session.objects.filter(pk=session.pk).update(starts_at=timezone.now() - timedelta(hours=3))
+    services.attendance_record(session=session, marks={enrolment.pk: (True, True)}, by=miit_officer)
+    enrolment.refresh_from_db()
+    number, holder = enrolment.certificate_number, str(alice)
+    url = reverse("training:certificate_verify")
+    with django_assert_max_num_queries(3):
+        found = client.get(url, {"number": number.lower(), "name": f"  {holder.upper()} "}, HTTP_ACCEPT_LANGUAGE="en")
+    assert found.context["enrolment"] == enrolment  # case and spacing aside
+    assert "Genuine" in found.text
+    assert course.title_en in found.text
+    # A wrong name, or a number alone, confirms nothing and names no one.
+    wrong = [{"number": number, "name": "Somebody Else"}, {"number": number}, {"number": "QP-T-1", "name": holder}]
+    for params in wrong:
+        response = client.get(url, params, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 200
+        assert response.context["enrolment"] is None
+        assert course.title_en not in response.text
+        if params.get("name") != holder:  # the page echoes only what the visitor typed
+            assert holder not in response.text
+    assert "No certificate of completion has this number" in client.get(url, {"number": number, "name": "x"}).text
+    # The PDF says where to verify it; its QR code holds the page's address with the number filled in.
+    assert verify_url(enrolment) == f"https://quality.example.cn{url}?number={number}"
+    client.force_login(alice)
+    assert "Scan to verify" in pdf_text(client.get(reverse("training:certificate", args=[enrolment.pk])).content)
