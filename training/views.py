@@ -76,18 +76,28 @@ class CourseDetailView(TemplateView):
                     "session_id", flat=True
                 )
             )
+        enterprise_people = _enterprise_people(user) if user.is_authenticated else None
+        people = list(enterprise_people) if enterprise_people is not None else None
+        taken: dict[int, set[int]] = {}  # session → the administrator's people already enrolled in it
+        if people:
+            for session_id, person_id in Enrolment.objects.filter(
+                session__course=course, status="enrolled", person__in=people
+            ).values_list("session_id", "person_id"):
+                taken.setdefault(session_id, set()).add(person_id)
         now = timezone.now()
         for session in sessions:
             session.enrolled = session.pk in mine
             session.past = session.starts_at <= now
             session.may_enrol = session.status == "open" and not session.past and session.places_left > 0
-        people = _enterprise_people(user) if user.is_authenticated else None
+            session.people_free = [p for p in people if p.pk not in taken.get(session.pk, ())] if people else []
+            if people is not None and not session.people_free:
+                session.may_enrol = False  # everyone the administrator may enrol has a place
         return super().get_context_data(
             course=course,
             methods=course.methods.all(),
             attachments=course.attachments.all(),
             sessions=sessions,
-            enrol_form=EnrolForm(people=people) if people is not None else None,
+            enrol_form=EnrolForm(people=enterprise_people) if enterprise_people is not None else None,
             may_edit=services.may_edit_course(user, course),
             may_organise=services.may_organise(user),
             **kwargs,

@@ -559,3 +559,19 @@ def test_anyone_verifies_a_certificate_by_its_number_and_its_holders_name_and_th
     assert verify_url(enrolment) == f"https://quality.example.cn{url}?number={number}"
     client.force_login(alice)
     assert "Scan to verify" in pdf_text(client.get(reverse("training:certificate", args=[enrolment.pk])).content)
+
+
+def test_the_enrol_list_offers_an_administrator_only_the_people_without_a_place(
+    client, course, miit_officer, alice, shenzhen_enterprise
+):
+    session = make_session(course, miit_officer)
+    amy = grant(UserFactory(username="amy"), Role.ENTERPRISE_MEMBER, enterprise=shenzhen_enterprise)
+    services.enrol(session=session, person=amy, by=alice)
+    client.force_login(alice)
+    response = client.get(reverse("training:course_detail", args=[course.pk]))
+    [shown] = [s for s in response.context["sessions"] if s.pk == session.pk]
+    assert shown.people_free == [alice]
+    services.enrol(session=session, person=alice, by=alice)
+    response = client.get(reverse("training:course_detail", args=[course.pk]))
+    [shown] = [s for s in response.context["sessions"] if s.pk == session.pk]
+    assert (shown.people_free, shown.may_enrol, shown.enrolled) == ([], False, True)
