@@ -3,7 +3,6 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 
-from accounts.choices import Role
 from accounts.models import User
 from accounts.scoping import get_scoped_or_404, scope
 from enterprises.choices import ClaimStatus, RegionLevel, VerificationStatus
@@ -120,7 +119,8 @@ def public_counts() -> dict[str, int]:
 
 
 def authority_of(user: User) -> Authority | None:
-    return next((m.authority for m in user.active_memberships if m.role == Role.AUTHORITY), None)
+    """The (first) authority ``user`` works for, or None."""
+    return next(iter(user.authorities), None)
 
 
 def enterprise_of(user: User) -> Enterprise | None:

@@ -110,7 +110,7 @@ def batches_managed(*, user) -> QuerySet[InspectionBatch]:
     batches = InspectionBatch.objects.select_related("authority").order_by("-imported_at", "-pk")
     if user.has_role(Role.NATIONAL):
         return batches
-    own = [m.authority_id for m in user.active_memberships if m.role == Role.AUTHORITY]
+    own = [authority.pk for authority in user.authorities]
     return batches.filter(authority_id__in=own)
 
 

@@ -17,7 +17,7 @@ def calls_visible(user) -> QuerySet:
     if user is not None and user.is_authenticated:
         if user.has_role(Role.NATIONAL):
             visible |= Q(scope=CallScope.NATIONAL)
-        authorities = [m.authority_id for m in user.active_memberships if m.role == Role.AUTHORITY]
+        authorities = [authority.pk for authority in user.authorities]
         if authorities:
             visible |= Q(scope=CallScope.PROVINCIAL, authority__in=authorities)
     return Call.objects.filter(visible).select_related("authority")

@@ -17,7 +17,7 @@ from accounts.models import User
 from core.exceptions import DomainError, NotPermitted
 from core.forms import add_errors, run_step
 from enterprises.models import Industry, Region
-from enterprises.selectors import enterprise_of
+from enterprises.selectors import authority_of, enterprise_of
 from indices.registry_map import Place, map_context
 from knowledge.models import Method
 from selections import form_schema, selectors, services
@@ -59,7 +59,7 @@ class CallCreateView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         if user.has_role(Role.NATIONAL):
             return CallScope.NATIONAL, None
-        authority = next((m.authority for m in user.active_memberships if m.role == Role.AUTHORITY), None)
+        authority = authority_of(user)
         if authority is None:
             raise NotPermitted(_("Only MIIT staff open national calls, and an authority its own provincial calls."))
         return CallScope.PROVINCIAL, authority
@@ -183,7 +183,7 @@ class CallDetailView(TemplateView):
                 "applications": selectors.applications_of_call(user, call)
                 if user.has_role(Role.AUTHORITY, Role.NATIONAL)
                 else [],
-                "authorities": [m.authority for m in user.active_memberships if m.role == Role.AUTHORITY],
+                "authorities": user.authorities if user.is_authenticated else [],
             }
         context["form"] = kwargs.pop("form", None) or ApplicationForm(fields=call.form)
         return super().get_context_data(**context, **kwargs)
@@ -387,7 +387,7 @@ class RecommendView(LoginRequiredMixin, TemplateView):
     template_name = "selections/recommend.html"
 
     def _authority(self):
-        authority = next((m.authority for m in self.request.user.active_memberships if m.role == Role.AUTHORITY), None)
+        authority = authority_of(self.request.user)
         if authority is None:
             raise NotPermitted(_("Only an authority recommends applications."))
         return authority

@@ -49,9 +49,7 @@ def is_national(user: User) -> bool:
 
 def writes_for(user: User, authority: Authority) -> bool:
     """Whether ``user`` is on the staff of ``authority`` (who write its summary)."""
-    return user.is_authenticated and any(
-        m.role == Role.AUTHORITY and m.authority_id == authority.pk for m in user.active_memberships
-    )
+    return user.is_authenticated and user.is_authority_staff(authority.pk)
 
 
 # --- Templates -----------------------------------------------------------------------------------------------------
