@@ -399,6 +399,8 @@ def test_figures_and_kpis_count_by_the_sessions_region(client, course, miit_offi
     rows = {row["province"].code: row for row in page.context["provinces"]}
     assert (rows["440000"]["sessions"], rows["440000"]["hours"]) == (2, 64)
     assert (rows["110000"]["sessions"], rows["110000"]["people"]) == (1, 1)
+    for bogus in ("100000", "-5", "x"):  # a year out of the list (100000 was a server error) shows this year
+        assert client.get(reverse("training:figures"), {"year": bogus}).context["year"] == timezone.localdate().year
     client.force_login(alice)
     assert client.get(reverse("training:figures")).status_code == 403
 
