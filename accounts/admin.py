@@ -23,7 +23,7 @@ from accounts.services import (
     membership_revoke,
     user_sessions_end,
 )
-from core.admin import AuditedModelAdmin, audit_registered_admins
+from core.admin import AuditedModelAdmin, ReadOnlyModelAdmin, audit_registered_admins
 from core.exceptions import NotPermitted
 
 # Fields that say what an account may do: they follow the roles, never edited by hand.
@@ -177,7 +177,7 @@ class UserAdmin(DjangoUserAdmin, AuditedModelAdmin):
 
 
 @admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class AuditLogAdmin(ReadOnlyModelAdmin):
     """Read only, and for the audit administrator only (a superuser does not get it either)."""
 
     list_display = ["at", "actor_username", "action", "object_type", "object_id", "ip_address", "success"]
@@ -190,15 +190,6 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_role(Role.AUDIT_ADMIN)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The third-party models an administrator can change in the admin (groups, API tokens, lockout records,

@@ -49,12 +49,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
             self.delete_model(request, obj)
 
 
-@admin.register(DataLoad)
-class DataLoadAdmin(admin.ModelAdmin):
-    """The record of what was loaded: read only (the loads themselves are management commands)."""
-
-    list_display = ["kind", "loaded_at"]
-    readonly_fields = ["kind", "loaded_at", "details"]
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """An admin that only shows: records nobody adds, changes or deletes through the admin (so nothing to audit)."""
 
     def has_add_permission(self, request):
         return False
@@ -64,6 +60,14 @@ class DataLoadAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(DataLoad)
+class DataLoadAdmin(ReadOnlyModelAdmin):
+    """The record of what was loaded: read only (the loads themselves are management commands)."""
+
+    list_display = ["kind", "loaded_at"]
+    readonly_fields = ["kind", "loaded_at", "details"]
 
 
 def audit_registered_admins(site: admin.AdminSite, models: list) -> None:

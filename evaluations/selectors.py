@@ -193,6 +193,7 @@ def result_report(*, model: EvaluationModel, result: scoring.Result) -> dict:
             {"step": step, "requirement": requirements[step.requirement], "methods": methods[step.requirement]}
             for step in result.gap_plan
         ],
+        "gap_methods": any(methods.values()),  # a model without links to the toolbox (BCM) shows no such column
         "radar_json": json.dumps(radar, ensure_ascii=False),
         "dimensions": [
             {

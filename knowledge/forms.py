@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from knowledge.models import PolicyDocument, Question
-from knowledge.services import QUESTION_MIN_LENGTH, dimension_codes
+from knowledge.services import FIELDS, QUESTION_MIN_LENGTH, dimension_codes
 
 
 class DocumentForm(forms.ModelForm):
@@ -13,22 +13,7 @@ class DocumentForm(forms.ModelForm):
 
     class Meta:
         model = PolicyDocument
-        fields = [
-            "kind",
-            "number",
-            "title_zh",
-            "title_en",
-            "issuer_zh",
-            "issuer_en",
-            "issued_on",
-            "status",
-            "topic",
-            "summary_zh",
-            "summary_en",
-            "superseded_by",
-            "dimensions",
-            "industries",
-        ]
+        fields = [*FIELDS, "industries"]  # what the service saves, and the industries it sets
         widgets = {
             "issued_on": forms.DateInput(attrs={"type": "date"}),
             "summary_zh": forms.Textarea(attrs={"rows": 4}),

@@ -40,11 +40,11 @@ FIELDS = (
     "issuer_en",
     "issued_on",
     "status",
+    "topic",
     "summary_zh",
     "summary_en",
     "superseded_by",
     "dimensions",
-    "topic",
 )
 
 

@@ -26,6 +26,7 @@ from pilots.choices import Tier
 from pilots.models import Scenario, TierChange
 from products.models import InspectionResult
 from selections.models import Case
+from training import selectors as training_selectors
 
 EVALUATIONS, INDEX, REGISTRIES, TRAINING = "evaluations", "index", "registries", "training"
 GROUPS = {
@@ -204,9 +205,7 @@ def _brand_entries(authority: Authority | None, year: int) -> int:
 def training_kpis(authority: Authority | None, year: int) -> dict:
     """Training sessions held in the year (not cancelled) in the area, by the session's region, and their
     completions, people, enterprises and person-hours (``training.selectors.figures``)."""
-    from training.selectors import figures
-
-    counted = figures(authority, year)
+    counted = training_selectors.figures(authority, year)
     return {
         "training_sessions": counted["sessions"],
         "training_completions": counted["completions"],

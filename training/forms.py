@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Region
 from training.models import Course, Session
+from training.services import COURSE_FIELDS, SESSION_FIELDS
 
 
 def _at_least_one(field: forms.IntegerField) -> None:
@@ -19,19 +20,7 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = [
-            "title_zh",
-            "title_en",
-            "summary_zh",
-            "summary_en",
-            "material_zh",
-            "material_en",
-            "audience",
-            "hours",
-            "counts_for_qualification",
-            "status",
-            "methods",
-        ]
+        fields = [*COURSE_FIELDS, "methods"]  # what the service saves, and the methods it sets
         widgets = {
             "methods": forms.CheckboxSelectMultiple,
             "summary_zh": forms.Textarea(attrs={"rows": 3}),
@@ -49,7 +38,7 @@ class CourseForm(forms.ModelForm):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = Session
-        fields = ["course", "mode", "starts_at", "ends_at", "region", "place_zh", "place_en", "capacity", "status"]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),

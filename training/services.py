@@ -52,7 +52,7 @@ COURSE_FIELDS = (
     "counts_for_qualification",
     "status",
 )
-SESSION_FIELDS = ("course", "mode", "starts_at", "ends_at", "place_zh", "place_en", "region", "capacity", "status")
+SESSION_FIELDS = ("course", "mode", "starts_at", "ends_at", "region", "place_zh", "place_en", "capacity", "status")
 
 
 # --- permissions ------------------------------------------------------------------------------------------------

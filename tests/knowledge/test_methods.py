@@ -2,7 +2,6 @@
 method, a wrong file is refused whole and changes nothing, search in both languages, a method's page with its
 requirements and the typical cases that used it, and the gap plan linking each gap to methods and cases."""
 
-import datetime
 import io
 
 import pytest
@@ -18,10 +17,10 @@ from evaluations.services import evaluation_start
 from knowledge import selectors, services
 from knowledge.management.commands.load_methods import SHIPPED
 from knowledge.models import Method, MethodLink
-from selections import services as selection_services
-from selections.choices import ApplicationStatus, CallKind, CallScope, CaseTheme
+from selections.choices import ApplicationStatus, CallKind, CaseTheme
 from selections.models import Application, Case
 from tests.factories import EnterpriseFactory
+from tests.labs.conftest import make_call
 
 pytestmark = pytest.mark.django_db
 
@@ -39,18 +38,7 @@ def shipped() -> dict:
 def cases(miit_officer):
     """Three published cases: one names FMEA, one SPC and QC circles (in Chinese), one neither."""
     today = timezone.localdate()
-    call = selection_services.call_create(
-        by=miit_officer,
-        kind=CallKind.TYPICAL_CASE,
-        year=today.year,
-        scope=CallScope.NATIONAL,
-        title_zh="典型案例",
-        title_en="Typical cases",
-        opens_on=today - datetime.timedelta(days=10),
-        closes_on=today + datetime.timedelta(days=10),
-        recommend_by=today + datetime.timedelta(days=20),
-        default_quota=5,
-    )
+    call = make_call(miit_officer, kind=CallKind.TYPICAL_CASE)
     made = {}
     for key, title, methods in (
         ("fmea", "压铸壳体零渗漏", "过程FMEA、真空压铸"),
@@ -200,3 +188,16 @@ def test_the_method_pages_query_counts_are_bounded(client, qmc, cases, django_as
         assert client.get(reverse("knowledge:method_list"), {"q": "a"}).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(reverse("knowledge:method_detail", kwargs={"code": "spc"})).status_code == 200
+
+
+def test_a_model_without_links_to_the_toolbox_shows_no_methods_column(qmc):
+    from evaluations import scoring
+    from evaluations import selectors as evaluation_selectors
+
+    for model, linked in ((qmc, True), (EvaluationModel.objects.get(code="BCM-2025"), False)):
+        result = scoring.score(evaluation_selectors.model_spec(model=model), {}, {})
+        report = evaluation_selectors.result_report(
+            model=evaluation_selectors.model_structure(model=model), result=result
+        )
+        assert report["gap_plan"]
+        assert report["gap_methods"] is linked
